@@ -1,0 +1,28 @@
+// The standard set of subscribers for one run, so the scheduler's caller wires them in one
+// call: state file, event log, transcripts and run log under the run's directory, plus an
+// optional progress view. (Phase reports live in src/report and are attached separately.)
+import { NdjsonEventLog } from './ndjsonEventLog.js';
+import { ProgressView, type ProgressViewOptions } from './progressView.js';
+import type { RunEventBus } from './runEventBus.js';
+import { RunLogger } from './runLogger.js';
+import { StateFileWriter } from './stateFileWriter.js';
+import { TranscriptWriter } from './transcriptWriter.js';
+
+export interface RunRecorders {
+  state: StateFileWriter;
+  events: NdjsonEventLog;
+  transcripts: TranscriptWriter;
+  log: RunLogger;
+  progress?: ProgressView;
+}
+
+export function attachRunRecorders(bus: RunEventBus, options: { runDir: string; progress?: ProgressViewOptions }): RunRecorders {
+  const recorders: RunRecorders = {
+    state: bus.attach(new StateFileWriter({ runDir: options.runDir })),
+    events: bus.attach(new NdjsonEventLog({ runDir: options.runDir })),
+    transcripts: bus.attach(new TranscriptWriter({ runDir: options.runDir })),
+    log: bus.attach(new RunLogger({ runDir: options.runDir })),
+  };
+  if (options.progress) recorders.progress = bus.attach(new ProgressView(options.progress));
+  return recorders;
+}

@@ -1,0 +1,47 @@
+// transcripts/<task>.jsonl: every complete turn of a task's session, in order, so an
+// interrupted session can be continued from it and a user can read what an agent did.
+// Appends to one file are chained so lines never interleave or reorder.
+import { mkdir, appendFile } from 'node:fs/promises';
+import type { TurnRecord } from '../agent/types.js';
+import { readJsonLines } from './jsonLines.js';
+import { redactDeep } from './redactEvent.js';
+import type { RunEventSubscriber } from './runEventBus.js';
+import { transcriptFile } from './runPaths.js';
+import type { RunEvent } from './types.js';
+import path from 'node:path';
+
+export class TranscriptWriter implements RunEventSubscriber {
+  private readonly chains = new Map<string, Promise<void>>();
+  private readonly errors: unknown[] = [];
+  private readonly env: NodeJS.ProcessEnv;
+
+  constructor(private readonly options: { runDir: string; env?: NodeJS.ProcessEnv }) {
+    this.env = options.env ?? process.env;
+  }
+
+  fileFor(taskId: string): string {
+    return transcriptFile(this.options.runDir, taskId);
+  }
+
+  onEvent(event: RunEvent): void {
+    if (event.type !== 'task:turn') return;
+    const file = this.fileFor(event.task);
+    const line = `${JSON.stringify(redactDeep(event.turn, this.env))}\n`;
+    const previous = this.chains.get(file) ?? mkdir(path.dirname(file), { recursive: true }).then(() => undefined);
+    const next = previous.then(() => appendFile(file, line)).catch((error: unknown) => {
+      this.errors.push(error);
+    });
+    this.chains.set(file, next);
+  }
+
+  /** Resolves when every line is on disk; rejects with the first write failure. */
+  async close(): Promise<void> {
+    await Promise.all(this.chains.values());
+    if (this.errors.length > 0) throw this.errors[0];
+  }
+}
+
+/** The turns in a transcript, tolerating a last line cut short by a killed run. */
+export function readTranscript(file: string): TurnRecord[] {
+  return readJsonLines<TurnRecord>(file);
+}

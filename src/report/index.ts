@@ -1,0 +1,21 @@
+export { parseJUnitXml } from '../verify/junit.js';
+export { decodeEntities, descendants, parseXml, type XmlElement } from '../verify/xml.js';
+export {
+  describeCounts,
+  REPORT_SCHEMA_VERSION,
+  summarizePhase,
+  summarizeRun,
+  summarizeTask,
+  totalTokens,
+  type PhaseSummary,
+  type RunSummary,
+  type SkippedCheck,
+  type StateCounts,
+  type TaskSummary,
+} from './summaries.js';
+export { dagFlowchart, ganttChart } from './mermaid.js';
+export { renderPhaseMarkdown } from './phaseMarkdown.js';
+export { renderSummaryMarkdown } from './summaryMarkdown.js';
+export { PhaseReporter } from './phaseReporter.js';
+export { listRuns, loadRun, type LoadedRun, type RunListing } from './runStore.js';
+export { renderRunReport, type RenderRunReportOptions } from './renderRunReport.js';

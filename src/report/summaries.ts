@@ -1,0 +1,173 @@
+// Report data derived from a RunState: per task, per phase and for the run. The Markdown,
+// JSON and terminal renderers all read these, so they never disagree about a number.
+import type { Usage } from '../agent/types.js';
+import { addUsage, elapsedMs, emptyUsage, type RunNotice, type RunState, type TaskRecord } from '../events/index.js';
+import type { CommitInfo, RunStatus, TaskState, VerifyAttempt } from '../events/types.js';
+import type { JUnitSummary } from '../verify/types.js';
+
+export const REPORT_SCHEMA_VERSION = 1;
+
+export interface SkippedCheck {
+  /** 0-based verify attempt. */
+  attempt: number;
+  name: string;
+  reason: string;
+}
+
+export interface TaskSummary {
+  id: string;
+  title: string;
+  phase: string;
+  agent: string;
+  needs: string[];
+  model?: string;
+  state: TaskState;
+  reason?: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  turns: number;
+  usage: Usage;
+  totalTokens: number;
+  retries: number;
+  /** Verify passes made (1 + repairs). */
+  attempts: number;
+  verify: VerifyAttempt[];
+  commit?: CommitInfo;
+  /** Checks the final verify pass skipped: never counted as passed. */
+  skippedChecks: SkippedCheck[];
+  /** JUnit results of the final verify pass that has any. */
+  junit: JUnitSummary[];
+}
+
+export type StateCounts = Partial<Record<TaskState, number>>;
+
+export interface PhaseSummary {
+  /** 1-based position in the graph. */
+  index: number;
+  id: string;
+  title: string;
+  startedAt?: string;
+  endedAt?: string;
+  durationMs?: number;
+  counts: StateCounts;
+  usage: Usage;
+  totalTokens: number;
+  commits: number;
+  tasks: TaskSummary[];
+}
+
+export interface RunSummary {
+  schemaVersion: typeof REPORT_SCHEMA_VERSION;
+  runId: string;
+  graph: string;
+  graphName: string;
+  provider: string;
+  status: RunStatus;
+  startedAt: string;
+  endedAt?: string;
+  durationMs?: number;
+  resumedFrom?: string;
+  counts: StateCounts;
+  usage: Usage;
+  totalTokens: number;
+  commits: number;
+  phases: PhaseSummary[];
+  notices: RunNotice[];
+}
+
+export function totalTokens(usage: Usage): number {
+  return usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
+}
+
+export function summarizeTask(task: TaskRecord): TaskSummary {
+  const last = task.verify.at(-1);
+  const withJUnit = [...task.verify].reverse().find((a) => a.results.some((r) => r.junit));
+  const summary: TaskSummary = {
+    id: task.id,
+    title: task.title,
+    phase: task.phase,
+    agent: task.agent,
+    needs: task.needs,
+    state: task.state,
+    turns: task.turns,
+    usage: task.usage,
+    totalTokens: totalTokens(task.usage),
+    retries: task.retries,
+    attempts: task.verify.length,
+    verify: task.verify,
+    skippedChecks: (last?.results ?? [])
+      .filter((r) => r.status === 'skipped')
+      .map((r) => ({ attempt: last?.attempt ?? 0, name: r.name, reason: r.reason ?? 'no reason given' })),
+    junit: (withJUnit?.results ?? []).flatMap((r) => (r.junit ? [r.junit] : [])),
+  };
+  if (task.model) summary.model = task.model;
+  if (task.reason) summary.reason = task.reason;
+  if (task.startedAt) summary.startedAt = task.startedAt;
+  if (task.endedAt) summary.endedAt = task.endedAt;
+  const duration = elapsedMs(task.startedAt, task.endedAt);
+  if (duration !== undefined) summary.durationMs = duration;
+  if (task.commit) summary.commit = task.commit;
+  return summary;
+}
+
+function countStates(tasks: { state: TaskState }[]): StateCounts {
+  const counts: StateCounts = {};
+  for (const task of tasks) counts[task.state] = (counts[task.state] ?? 0) + 1;
+  return counts;
+}
+
+export function summarizePhase(state: RunState, phaseId: string): PhaseSummary {
+  const index = state.phases.findIndex((p) => p.id === phaseId);
+  const phase = state.phases[index];
+  if (!phase) throw new Error(`unknown phase ${phaseId}`);
+  const tasks = Object.values(state.tasks).filter((t) => t.phase === phaseId).map(summarizeTask);
+  const usage = tasks.reduce((sum, t) => addUsage(sum, t.usage), emptyUsage());
+  const summary: PhaseSummary = {
+    index: index + 1,
+    id: phase.id,
+    title: phase.title,
+    counts: countStates(tasks),
+    usage,
+    totalTokens: totalTokens(usage),
+    commits: tasks.filter((t) => t.commit).length,
+    tasks,
+  };
+  if (phase.startedAt) summary.startedAt = phase.startedAt;
+  if (phase.endedAt) summary.endedAt = phase.endedAt;
+  const duration = elapsedMs(phase.startedAt, phase.endedAt);
+  if (duration !== undefined) summary.durationMs = duration;
+  return summary;
+}
+
+export function summarizeRun(state: RunState): RunSummary {
+  const phases = state.phases.map((p) => summarizePhase(state, p.id));
+  const tasks = Object.values(state.tasks);
+  const usage = tasks.reduce((sum, t) => addUsage(sum, t.usage), emptyUsage());
+  const summary: RunSummary = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    runId: state.runId,
+    graph: state.graph,
+    graphName: state.graphName,
+    provider: state.provider,
+    status: state.status,
+    startedAt: state.startedAt,
+    counts: countStates(tasks),
+    usage,
+    totalTokens: totalTokens(usage),
+    commits: tasks.filter((t) => t.commit).length,
+    phases,
+    notices: state.notices,
+  };
+  if (state.endedAt) summary.endedAt = state.endedAt;
+  const duration = elapsedMs(state.startedAt, state.endedAt);
+  if (duration !== undefined) summary.durationMs = duration;
+  if (state.resumedFrom) summary.resumedFrom = state.resumedFrom;
+  return summary;
+}
+
+/** `3 succeeded, 1 failed` in a fixed, meaningful order. */
+export function describeCounts(counts: StateCounts): string {
+  const order: TaskState[] = ['succeeded', 'cached', 'failed', 'blocked', 'interrupted', 'running', 'verifying', 'repairing', 'pending'];
+  return order.flatMap((s) => (counts[s] ? [`${counts[s]} ${s}`] : [])).join(', ') || 'no tasks';
+}

@@ -1,0 +1,25 @@
+// What `git status` says differs from HEAD, as a flat list of paths. Used both to refuse a
+// dirty workspace and to pick the files a task commit stages.
+import { gitRaw } from './git.js';
+
+export interface ChangedPath {
+  /** Relative to the workspace root, `/`-separated. */
+  path: string;
+  /** The two-letter porcelain code, e.g. ` M`, `??`, ` D`, `A `. */
+  status: string;
+}
+
+/**
+ * Modified, added, deleted and untracked files (every untracked file, not just its
+ * directory), excluding ignored ones. Renames are listed as two paths, so a glob test on
+ * each side sees both.
+ */
+export async function listChangedPaths(dir: string): Promise<ChangedPath[]> {
+  const out = await gitRaw(dir, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames']);
+  const changes: ChangedPath[] = [];
+  for (const entry of out.split('\0')) {
+    if (entry.length < 4) continue;
+    changes.push({ status: entry.slice(0, 2), path: entry.slice(3) });
+  }
+  return changes;
+}

@@ -1,0 +1,114 @@
+import { rmSync } from 'node:fs';
+import path from 'node:path';
+import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  CommitQueue,
+  findTaskCommits,
+  headSha,
+  lastCommitForTask,
+  outputsFingerprint,
+  prepareWorkspace,
+} from '../../src/workspace/index.js';
+import { git, isolateGitEnvironment, tempDir, writeTree } from './gitSandbox.js';
+
+const request = (n: number) => ({
+  taskId: `T00${n}`,
+  title: `Model ${n} model.py`,
+  agent: `agent-${n}`,
+  model: 'claude-sonnet-4-5',
+  runId: 'run-42',
+  tokens: 1000 + n,
+  outputs: [`triton_models/m${n}/**`],
+});
+
+describe('CommitQueue', () => {
+  let dir: string;
+  beforeEach(async () => {
+    isolateGitEnvironment();
+    const source = tempDir('ft-ctx-');
+    writeTree(source, { 'ctx.py': 'x = 1\n' });
+    dir = path.join(tempDir(), 'ws');
+    await prepareWorkspace({ dir, contextSourceDir: source, contextFiles: ['ctx.py'], graphName: 'g', runId: 'run-42' });
+  });
+
+  it('commits five concurrent tasks, each with exactly its own files and trailers', async () => {
+    for (let n = 1; n <= 5; n++) {
+      writeTree(dir, { [`triton_models/m${n}/config.pbtxt`]: `name: "m${n}"\n`, [`triton_models/m${n}/1/model.py`]: `# ${n}\n` });
+    }
+    writeTree(dir, { 'scratch/notes.txt': 'not an output', 'triton_models/other/x.py': 'stray', 'triton_models/m1/__pycache__/a.pyc': '' });
+    const queue = new CommitQueue(dir);
+    const commits = await Promise.all([1, 2, 3, 4, 5].map((n) => queue.commitTask(request(n))));
+
+    expect(git(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('6');
+    for (const [index, commit] of commits.entries()) {
+      const n = index + 1;
+      expect(commit).not.toBeNull();
+      const files = git(dir, 'show', '--name-only', '--format=', commit!.sha).trim().split('\n').sort();
+      expect(files).toEqual([`triton_models/m${n}/1/model.py`, `triton_models/m${n}/config.pbtxt`]);
+      expect(commit!.files).toEqual(files);
+      expect(git(dir, 'log', '-1', '--format=%an <%ae>|%cn <%ce>|%G?', commit!.sha).trim()).toBe(
+        `agent-${n} <agent-${n}@flux-triton.local>|flux-triton <runner@flux-triton.local>|N`,
+      );
+      expect(commit!.message).toBe(
+        `T00${n}: Model ${n} model.py\n\nTask: T00${n}\nAgent: agent-${n}\nModel: claude-sonnet-4-5\nRun: run-42\nTokens: ${1000 + n}`,
+      );
+    }
+    expect(git(dir, 'status', '--porcelain', '-uall').trim().split('\n').sort()).toEqual(['?? scratch/notes.txt', '?? triton_models/other/x.py']);
+
+    const byTask = await findTaskCommits(dir);
+    expect([...byTask.keys()].sort()).toEqual(['T001', 'T002', 'T003', 'T004', 'T005']);
+    expect(byTask.get('T003')).toEqual([
+      expect.objectContaining({ sha: commits[2]!.sha, runId: 'run-42', agent: 'agent-3', model: 'claude-sonnet-4-5', tokens: 1003 }),
+    ]);
+    expect(Date.parse(byTask.get('T003')![0]!.at)).not.toBeNaN();
+  });
+
+  it('returns null when nothing matching the outputs changed, and records deletions', async () => {
+    const queue = new CommitQueue(dir);
+    const before = await headSha(dir);
+    expect(await queue.commitTask(request(1))).toBeNull();
+    expect(await headSha(dir)).toBe(before);
+
+    writeTree(dir, { 'triton_models/m1/a.py': 'a\n' });
+    const first = await queue.commitTask(request(1));
+    rmSync(path.join(dir, 'triton_models/m1/a.py'));
+    writeTree(dir, { 'triton_models/m1/b.py': 'b\n' });
+    const second = await queue.commitTask({ ...request(1), runId: 'run-43', trailers: { 'Input-Hash': 'sha256:abc123' } });
+    expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim().split('\n').sort()).toEqual(['A\ttriton_models/m1/b.py', 'D\ttriton_models/m1/a.py']);
+    const last = await lastCommitForTask(dir, 'T001');
+    expect(last).toMatchObject({ sha: second!.sha, runId: 'run-43', inputHash: 'sha256:abc123' });
+    expect(last!.trailers).toMatchObject({ Task: 'T001', 'Input-Hash': 'sha256:abc123' });
+    await expect(queue.commitTask({ ...request(1), trailers: { 'Bad Key': 'x' } })).rejects.toThrow(/trailer key/);
+    expect((await findTaskCommits(dir)).get('T001')!.map((c) => c.sha)).toEqual([second!.sha, first!.sha]);
+    expect(await lastCommitForTask(dir, 'T999')).toBeUndefined();
+  });
+
+  it('keeps going after a failed operation', async () => {
+    const queue = new CommitQueue(dir);
+    await expect(queue.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    writeTree(dir, { 'triton_models/m2/x.py': 'x\n' });
+    expect(await queue.commitTask(request(2))).not.toBeNull();
+  });
+});
+
+describe('outputsFingerprint', () => {
+  beforeEach(() => isolateGitEnvironment());
+
+  it('changes when an output changes or disappears, not when other files do', async () => {
+    const source = tempDir('ft-ctx-');
+    writeTree(source, { 'ctx.py': '' });
+    const dir = path.join(tempDir(), 'ws');
+    await prepareWorkspace({ dir, contextSourceDir: source, contextFiles: ['ctx.py'], graphName: 'g', runId: 'r' });
+    writeTree(dir, { 'out/a.py': 'a', 'out/b.py': 'b' });
+    await new CommitQueue(dir).commitTask({ ...request(1), outputs: ['out/*.py'] });
+    const base = await outputsFingerprint(dir, ['out/*.py']);
+    expect(base).toMatch(/^[0-9a-f]{64}$/);
+    writeTree(dir, { 'elsewhere.txt': 'x', 'out/__pycache__/a.pyc': 'x' });
+    expect(await outputsFingerprint(dir, ['out/*.py'])).toBe(base);
+    writeTree(dir, { 'out/a.py': 'changed' });
+    const changed = await outputsFingerprint(dir, ['out/*.py']);
+    expect(changed).not.toBe(base);
+    rmSync(path.join(dir, 'out/a.py'));
+    expect(await outputsFingerprint(dir, ['out/*.py'])).not.toBe(changed);
+  });
+});
