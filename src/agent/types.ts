@@ -29,6 +29,11 @@ export interface TurnRecord {
   model: string;
   requestId?: string;
   stopReason: string | null;
+  /**
+   * The user text that opened this turn when it did not follow tool results: the task
+   * message on turn 1, a repair message after a failed verification. Resume needs it.
+   */
+  prompt?: string;
   /** The assistant message content as returned. */
   assistant: Anthropic.ContentBlock[];
   /** The user message sent back (tool results, or a continuation prompt); empty at end_turn. */

@@ -1,0 +1,10 @@
+import type { Workspace, WriteScope } from './sandbox.js';
+
+/** What a tool call may use: the sandboxed workspace, the write scope, limits, cancellation. */
+export interface ToolContext {
+  workspace: Workspace;
+  writeScope: WriteScope;
+  /** Default Bash timeout when the call gives none. */
+  bashTimeoutMs: number;
+  signal?: AbortSignal | undefined;
+}

@@ -1,0 +1,23 @@
+// Write: replaces or creates one of the task's declared outputs.
+import { mkdir, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { z } from 'zod';
+import type { ToolContext } from './context.js';
+import { resolveInWorkspace } from './sandbox.js';
+import { ToolError } from './toolError.js';
+
+export const writeInput = z.object({
+  file_path: z.string(),
+  content: z.string(),
+});
+
+export async function runWrite(input: z.infer<typeof writeInput>, ctx: ToolContext): Promise<string> {
+  const file = await resolveInWorkspace(ctx.workspace, input.file_path);
+  ctx.writeScope.check(file.relative, 'Write');
+  const existing = await stat(file.absolute).catch(() => undefined);
+  if (existing?.isDirectory()) throw new ToolError(`${file.relative} is a directory; give a file path.`);
+  await mkdir(path.dirname(file.absolute), { recursive: true });
+  await writeFile(file.absolute, input.content, 'utf8');
+  const lines = input.content === '' ? 0 : input.content.split('\n').length - (input.content.endsWith('\n') ? 1 : 0);
+  return `${existing ? 'Replaced' : 'Created'} ${file.relative} (${Buffer.byteLength(input.content)} bytes, ${lines} lines).`;
+}
