@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Assemble a workspace the way the runner leaves it (context files at the root,
+# triton_models/, tests/) in a temp directory, run every model's self-test, then the
+# three golden test files with JUnit output. Usage: tasks/golden/run-golden-tests.sh [KEEP_DIR]
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo="$(cd "$here/../.." && pwd)"
+python="${PYTHON:-$repo/.venv/bin/python}"
+[ -x "$python" ] || { echo "no python at $python: run scripts/setup-python.sh or set PYTHON" >&2; exit 2; }
+
+ws="${1:-$(mktemp -d -t flux-golden-XXXXXX)}"
+mkdir -p "$ws"
+cp -R "$repo/tasks/context/." "$ws/"
+cp -R "$here/triton_models" "$here/tests" "$ws/"
+find "$ws" -name __pycache__ -prune -exec rm -rf {} +
+echo "workspace: $ws"
+
+cd "$ws"
+for model in clip_encoder t5_encoder dit_transformer vae_decoder bls; do
+  "$python" "triton_models/$model/1/model.py"
+done
+mkdir -p test-results
+status=0
+for pair in T003:test_models T004:test_single_prompt T005:test_batch; do
+  id="${pair%%:*}"; file="${pair##*:}"
+  "$python" -m pytest "tests/$file.py" -q -p no:cacheprovider --junitxml="test-results/$id.xml" || status=1
+done
+exit $status
