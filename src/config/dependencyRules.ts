@@ -1,0 +1,123 @@
+// Rules about the shape of the dependency graph: cycles, and tasks that may run at the
+// same time while owning overlapping outputs (two agents writing one file at once).
+
+import { posix } from 'node:path';
+import { findCycles } from '../graph/cycles.js';
+import { buildReachability } from '../graph/reachability.js';
+import { indexTasks, type TaskIndex } from '../graph/taskIndex.js';
+import { topologicalOrder } from '../graph/topologicalOrder.js';
+import { compileGlob, globsMayOverlap, isLiteralGlob } from '../util/glob.js';
+import { configError } from './problems.js';
+import type { ParsedTask, Rule, RuleContext } from './ruleContext.js';
+import { globShape, shapesMayOverlap, type GlobShape } from './globPrefilter.js';
+import { unsafeRelativePath } from './taskGraphRules.js';
+
+function taskIndexOf(ctx: RuleContext): TaskIndex {
+  const tasks = ctx.tasks.map((t) => ({ id: t.input.id, phase: t.input.phase, needs: t.input.needs }));
+  return indexTasks({ tasks, phases: ctx.phases.map((p) => p.input) }, 'ignore');
+}
+
+export const noCycles: Rule = (ctx) => {
+  const index = taskIndexOf(ctx);
+  for (const cycle of findCycles(index)) {
+    const first = ctx.tasks[cycle[0] as number] as ParsedTask;
+    const next = index.ids[cycle[1 % cycle.length] as number] as string;
+    const names = [...cycle, cycle[0] as number].map((i) => index.ids[i]);
+    ctx.problems.push(
+      configError(
+        `dependency cycle: ${names.join(' → ')} (each task needs the next, so none of them can start)`,
+        ctx.source.positionOf(['tasks', first.index, 'needs', first.input.needs.indexOf(next)]),
+        'remove one of these needs',
+      ),
+    );
+  }
+};
+
+interface Output {
+  task: number;
+  glob: string;
+  /** Index in the task's `outputs`, for the position. */
+  position: number;
+  shape: GlobShape;
+}
+
+/**
+ * Pairs that could run concurrently (neither reaches the other) must not own globs that
+ * could match one path. Outputs are bucketed by their first path segment, pairs are
+ * pre-filtered by concurrency (a bitset lookup) and by literal prefix and last segment,
+ * and only what survives gets the exact test: string equality for two literal paths,
+ * matching for literal against pattern, globsMayOverlap for two patterns. Skipped when
+ * there is a cycle (the cycle is reported; "concurrent" means nothing until it is fixed).
+ */
+export const concurrentOutputsDisjoint: Rule = (ctx) => {
+  const index = taskIndexOf(ctx);
+  const order = topologicalOrder(index);
+  if (order.length < index.ids.length) return;
+  const reach = buildReachability(index, order);
+
+  // Bucket by literal first segment; globs starting with a wildcard go in `anywhere`.
+  const buckets = new Map<string, Output[]>();
+  const anywhere: Output[] = [];
+  ctx.tasks.forEach((task, t) => {
+    task.input.outputs.forEach((glob, position) => {
+      if (unsafeRelativePath(glob)) return; // reported by outputPaths
+      const output: Output = { task: t, glob, position, shape: globShape(glob) };
+      const first = output.shape.firstSegment;
+      if (first === undefined) anywhere.push(output);
+      else buckets.set(first, [...(buckets.get(first) ?? []), output]);
+    });
+  });
+
+  const collisions = new Map<string, { a: number; b: number; pairs: [Output, Output][] }>();
+  const matchers = new Map<string, (path: string) => boolean>();
+  const compare = (x: Output, y: Output) => {
+    if (x.task === y.task || !shapesMayOverlap(x.shape, y.shape) || !reach.canRunConcurrently(x.task, y.task)) return;
+    if (!exactlyOverlap(x.glob, y.glob, matchers)) return;
+    const [a, b] = x.task < y.task ? [x, y] : [y, x];
+    const key = `${a.task},${b.task}`;
+    const entry = collisions.get(key) ?? { a: a.task, b: b.task, pairs: [] };
+    entry.pairs.push([a, b]);
+    collisions.set(key, entry);
+  };
+  const groups = [...buckets.values()];
+  for (const group of groups) for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) compare(group[i] as Output, group[j] as Output);
+  for (let i = 0; i < anywhere.length; i++) {
+    const x = anywhere[i] as Output;
+    for (let j = i + 1; j < anywhere.length; j++) compare(x, anywhere[j] as Output);
+    for (const group of groups) for (const y of group) compare(x, y);
+  }
+
+  // One problem per task pair, listing every overlapping glob pair, in file order.
+  const sorted = [...collisions.values()].sort((p, q) => p.a - q.a || p.b - q.b);
+  for (const { a, b, pairs } of sorted) {
+    pairs.sort(([x1, y1], [x2, y2]) => x1.position - x2.position || y1.position - y2.position);
+    const first = ctx.tasks[a] as ParsedTask;
+    const second = ctx.tasks[b] as ParsedTask;
+    const globs = pairs.map(([x, y]) => (x.glob === y.glob ? `\`${x.glob}\`` : `\`${x.glob}\` (${first.input.id}) and \`${y.glob}\` (${second.input.id})`)).join('; ');
+    const at = ctx.source.positionOf(['tasks', second.index, 'outputs', (pairs[0] as [Output, Output])[1].position]);
+    ctx.problems.push(
+      configError(
+        `tasks ${first.input.id} and ${second.input.id} can run at the same time but both may write the same files: ${globs}`,
+        at,
+        `add \`${first.input.id}\` to the \`needs\` of ${second.input.id} so they run one after the other, or narrow the globs so no path matches both`,
+      ),
+    );
+  }
+};
+
+/** The exact test; a glob that does not compile never overlaps (outputPaths reports it). */
+function exactlyOverlap(a: string, b: string, matchers: Map<string, (path: string) => boolean>): boolean {
+  const matcher = (glob: string) => {
+    let compiled = matchers.get(glob);
+    if (!compiled) matchers.set(glob, (compiled = compileGlob(glob)));
+    return compiled;
+  };
+  try {
+    if (isLiteralGlob(a) && isLiteralGlob(b)) return posix.normalize(a) === posix.normalize(b);
+    if (isLiteralGlob(a)) return matcher(b)(posix.normalize(a));
+    if (isLiteralGlob(b)) return matcher(a)(posix.normalize(b));
+    return globsMayOverlap(a, b);
+  } catch {
+    return false;
+  }
+}
