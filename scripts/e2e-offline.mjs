@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+// End-to-end check used by CI: runs the full FLUX graph with the scripted provider into
+// a temporary workspace, then asserts from the run's summary.json that every task
+// succeeded, every task was committed, and every verify check ran (none skipped).
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const root = path.resolve(path.dirname(new URL(import.meta.url).pathname), '..');
+const scratch = mkdtempSync(path.join(tmpdir(), 'flux-triton-e2e-'));
+const workspace = path.join(scratch, 'workspace');
+const reports = path.join(scratch, 'reports');
+const env = { ...process.env };
+delete env.ANTHROPIC_API_KEY;
+
+const started = Date.now();
+const run = spawnSync(
+  process.execPath,
+  [path.join(root, 'dist/cli/main.js'), 'run', '--provider', 'scripted', '--workspace', workspace, '--reports', reports],
+  { cwd: root, env, stdio: 'inherit' },
+);
+if (run.status !== 0) fail(`flux-triton run exited with ${run.status}`);
+
+const runsDir = path.join(reports, 'runs');
+const [runId] = readdirSync(runsDir);
+const summary = JSON.parse(readFileSync(path.join(runsDir, runId, 'summary.json'), 'utf8'));
+const tasks = (summary.phases ?? []).flatMap((phase) => phase.tasks ?? []);
+if (tasks.length !== 13) fail(`expected 13 tasks in the summary, found ${tasks.length}`);
+const problems = [];
+for (const task of tasks) {
+  if (task.state !== 'succeeded') problems.push(`${task.id} is ${task.state}${task.reason ? ` (${task.reason})` : ''}`);
+  if (!task.commit) problems.push(`${task.id} has no commit`);
+  const last = task.verify?.[task.verify.length - 1];
+  if (!last) problems.push(`${task.id} recorded no verification`);
+  for (const check of last?.results ?? []) {
+    if (check.status !== 'passed') problems.push(`${task.id}: check ${check.name} ${check.status}${check.reason ? ` (${check.reason})` : ''}`);
+  }
+}
+if (problems.length > 0) fail(problems.join('\n'));
+const log = spawnSync('git', ['-C', workspace, 'log', '--format=%s'], { encoding: 'utf8' }).stdout.trim().split('\n');
+const taskCommits = log.filter((line) => /^T0\d\d: /.test(line));
+if (taskCommits.length !== 13) fail(`expected 13 task commits in the workspace, found ${taskCommits.length}`);
+console.log(`e2e: 13 tasks succeeded, 13 commits, every check ran — ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+function fail(message) {
+  console.error(`e2e failed: ${message}\n(workspace: ${workspace}, reports: ${reports})`);
+  process.exit(1);
+}

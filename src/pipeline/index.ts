@@ -1,0 +1,2 @@
+export { runPipeline } from './runPipeline.js';
+export type { RunOptions, RunSummary } from './options.js';

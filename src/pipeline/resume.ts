@@ -1,0 +1,90 @@
+// Where a killed or interrupted run left off: which tasks are settled, and for each
+// unfinished session the conversation up to its last complete turn, rebuilt from its
+// transcript so the agent continues instead of starting over.
+import type Anthropic from '@anthropic-ai/sdk';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { buildTaskMessage } from '../agent/index.js';
+import type { TurnRecord } from '../agent/types.js';
+import type { TaskGraph, TaskSpec } from '../config/types.js';
+import { UserError } from '../errors.js';
+import { readRunState, readTranscript } from '../events/index.js';
+import { listRuns } from '../report/index.js';
+import { collectNeededFiles } from './neededFiles.js';
+
+export interface ResumePoint {
+  runId: string;
+  settled: Record<string, 'succeeded' | 'cached'>;
+  histories(graph: TaskGraph, workspaceDir: string): Promise<Map<string, Anthropic.MessageParam[]>>;
+}
+
+const UNFINISHED = new Set(['running', 'verifying', 'repairing', 'interrupted']);
+
+export async function loadResumePoint(reportsDir: string, resume: true | string): Promise<ResumePoint> {
+  let runId: string;
+  if (resume === true) {
+    const runs = await listRuns(reportsDir);
+    const latest = runs[0];
+    if (!latest) throw new UserError(`there is no run to resume in ${reportsDir}`, 'Start one with flux-triton run.');
+    runId = latest.runId;
+  } else {
+    runId = resume;
+  }
+  const runDir = path.join(reportsDir, 'runs', runId);
+  const stateFile = path.join(runDir, 'state.json');
+  if (!existsSync(stateFile)) {
+    const known = (await listRuns(reportsDir)).map((r) => r.runId);
+    throw new UserError(`no run ${runId} in ${reportsDir}`, known.length ? `Runs: ${known.join(', ')}` : 'Start one with flux-triton run.');
+  }
+  const state = await readRunState(stateFile);
+  if (state.status === 'succeeded') {
+    throw new UserError(`run ${runId} already succeeded; there is nothing to resume`, 'Start a new run with flux-triton run (unchanged tasks are cached).');
+  }
+  const settled: ResumePoint['settled'] = {};
+  const unfinished: string[] = [];
+  for (const record of Object.values(state.tasks)) {
+    if (record.state === 'succeeded' || record.state === 'cached') settled[record.id] = record.state;
+    else if (UNFINISHED.has(record.state)) unfinished.push(record.id);
+  }
+  return {
+    runId,
+    settled,
+    async histories(graph, workspaceDir) {
+      const histories = new Map<string, Anthropic.MessageParam[]>();
+      const specs = new Map(graph.tasks.map((t) => [t.id, t]));
+      for (const taskId of unfinished) {
+        const task = specs.get(taskId);
+        const file = path.join(runDir, 'transcripts', `${taskId}.jsonl`);
+        if (!task || !existsSync(file)) continue;
+        const turns = await readTranscript(file);
+        const needed = await collectNeededFiles(workspaceDir, task.needs.map((id) => specs.get(id) as TaskSpec));
+        const history = conversationFromTurns(buildTaskMessage(task, needed), turns);
+        if (history) histories.set(taskId, history);
+      }
+      return histories;
+    },
+  };
+}
+
+/**
+ * The messages up to the last turn whose tool results were recorded, or undefined when no
+ * turn is complete (the session then restarts). A turn that opened with a repair prompt
+ * carries it in `prompt`.
+ */
+export function conversationFromTurns(taskMessage: string, turns: readonly TurnRecord[]): Anthropic.MessageParam[] | undefined {
+  const messages: Anthropic.MessageParam[] = [{ role: 'user', content: taskMessage }];
+  let lastComplete = 0;
+  for (const turn of turns) {
+    if (messages[messages.length - 1]?.role === 'assistant') {
+      // The previous turn ended the model's work; only a recorded repair prompt continues it.
+      if (!turn.prompt) break;
+      messages.push({ role: 'user', content: turn.prompt });
+    }
+    messages.push({ role: 'assistant', content: turn.assistant });
+    if (turn.toolResults.length > 0) {
+      messages.push({ role: 'user', content: turn.toolResults });
+      lastComplete = messages.length;
+    }
+  }
+  return lastComplete > 0 ? messages.slice(0, lastComplete) : undefined;
+}

@@ -1,0 +1,177 @@
+// The library entry point for a run: load and check the project, prepare the workspace,
+// decide the scope, then let the scheduler drive one agent session per task while the
+// event subscribers record everything. The CLI is a thin layer over this function.
+import { existsSync } from 'node:fs';
+import { mkdir, readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { createProvider } from '../agent/index.js';
+import { loadProject } from '../config/index.js';
+import { ConfigError, UserError } from '../errors.js';
+import { RunEventBus } from '../events/index.js';
+import type { RunEvent } from '../events/types.js';
+import { analyzeGraph } from '../graph/index.js';
+import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
+import { resolvePython } from '../verify/python.js';
+import { acquireWorkspaceLock, CommitQueue, findTaskCommits, assertCleanWorkspace, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
+import { attachRecorders } from './recorders.js';
+import { loadResumePoint } from './resume.js';
+import type { RunOptions, RunSummary } from './options.js';
+import { newRunId } from './runId.js';
+import { selectTasks, type RunScope } from './scope.js';
+import { buildSharedContext } from './sharedContext.js';
+import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
+
+const EXIT_CODES = { succeeded: 0, failed: 1, interrupted: 130, running: 1 } as const;
+
+export async function runPipeline(options: RunOptions): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  const env = options.env ?? process.env;
+  const projectRoot = options.projectRoot ?? process.cwd();
+
+  const { graph, agents, problems } = await loadProject({ graphFile: options.graphFile, agentsDir: options.agentsDir });
+  if (!graph || problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
+  if (options.resume && options.tasks?.length) {
+    throw new UserError('--resume and --task cannot be combined', 'Resume the run first, then rerun single tasks.');
+  }
+  const analysis = analyzeGraph(graph);
+  const concurrency = options.concurrency ?? defaultConcurrency(analysis.width);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new UserError(`--concurrency must be a whole number of at least 1, not ${concurrency}`);
+  }
+
+  const workspaceDir = path.resolve(options.workspaceDir);
+  const reportsDir = path.resolve(options.reportsDir);
+  const resumePoint = options.resume ? await loadResumePoint(reportsDir, options.resume) : undefined;
+  const runId = resumePoint?.runId ?? newRunId(now());
+  const runDir = path.join(reportsDir, 'runs', runId);
+
+  await mkdir(workspaceDir, { recursive: true });
+  const lock = await acquireWorkspaceLock(workspaceDir, { runId });
+  const provider = await createProviderOrRelease(options, env, graph.dir, lock.release);
+  try {
+    await assertUsableWorkspace(workspaceDir);
+    if (existsSync(path.join(workspaceDir, '.git'))) await assertCleanWorkspace(workspaceDir);
+    await prepareWorkspace({ dir: workspaceDir, contextSourceDir: path.join(graph.dir, 'context'), contextFiles: graph.context, graphName: graph.name, runId });
+
+    const taskCommits = new Map<string, TaskCommitRef>();
+    for (const [taskId, commits] of await findTaskCommits(workspaceDir)) {
+      const latest = commits[0];
+      if (latest) taskCommits.set(taskId, { sha: latest.sha, inputHash: latest.inputHash, runId: latest.runId });
+    }
+
+    let scope: RunScope = { initial: {}, forced: new Set() };
+    if (options.tasks?.length) scope = selectTasks(graph, options.tasks, options.downstream ?? false, taskCommits);
+    const histories = new Map<string, import('@anthropic-ai/sdk').default.MessageParam[]>();
+    if (resumePoint) {
+      Object.assign(scope.initial, resumePoint.settled);
+      // A task committed by this run whose state write was lost when the process died is done:
+      // committing it again would duplicate it.
+      for (const [taskId, ref] of taskCommits) if (ref.runId === runId && !scope.initial[taskId]) scope.initial[taskId] = 'succeeded';
+      for (const [taskId, history] of await resumePoint.histories(graph, workspaceDir)) {
+        if (!scope.initial[taskId]) histories.set(taskId, history);
+      }
+    }
+
+    const bus = new RunEventBus();
+    const recorders = attachRecorders(bus, { runDir, ...(options.progress ? { progress: options.progress } : {}) });
+    if (options.onEvent) bus.on(options.onEvent);
+    const emit = (event: RunEvent): void => bus.emit(event);
+
+    emit({
+      type: 'run:start',
+      at: now().toISOString(),
+      runId,
+      graph: graph.file,
+      graphName: graph.name,
+      provider: provider.kind,
+      concurrency,
+      tasks: graph.tasks.map((t) => ({ id: t.id, title: t.title, phase: t.phase, agent: t.agent, needs: t.needs })),
+      phases: graph.phases.map((p) => ({ id: p.id, title: p.title })),
+      ...(resumePoint ? { resumedFrom: runId } : {}),
+    });
+
+    emit({ type: 'run:notice', at: now().toISOString(), level: 'info', message: provider.describe() });
+
+    const runTask = createTaskRunner({
+      graph,
+      agents,
+      workspaceDir,
+      runId,
+      provider,
+      sharedContext: await buildSharedContext(graph),
+      cliModel: options.model,
+      python: resolvePython(env, projectRoot),
+      commitQueue: new CommitQueue(workspaceDir),
+      taskCommits,
+      histories,
+      force: options.force ?? false,
+      forced: scope.forced,
+      emit,
+      now,
+    });
+
+    const result = await executeGraph({
+      tasks: analysis.order.map((id) => {
+        const task = graph.tasks.find((t) => t.id === id);
+        return { id, phase: task?.phase ?? '', needs: task?.needs ?? [] };
+      }),
+      phases: graph.phases.map((p) => p.id),
+      concurrency,
+      phaseBarriers: options.phaseBarriers ?? false,
+      failFast: options.failFast ?? false,
+      signal: options.signal,
+      initial: scope.initial,
+      runTask,
+      emit,
+      now,
+    });
+
+    emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
+    await recorders.close();
+    return {
+      runId,
+      status: result.status,
+      exitCode: EXIT_CODES[result.status],
+      tasks: result.states,
+      runDir,
+      workspaceDir,
+      provider: provider.kind,
+    };
+  } finally {
+    await provider.close();
+    await lock.release();
+  }
+}
+
+/** A folder that is not yet a git repository must be empty (but for our lock), so nothing in it is overwritten. */
+async function assertUsableWorkspace(dir: string): Promise<void> {
+  if (existsSync(path.join(dir, '.git'))) return;
+  const entries = (await readdir(dir)).filter((name) => name !== LOCK_FILE_NAME && name !== '.gitkeep');
+  if (entries.length > 0) {
+    throw new UserError(
+      `the workspace ${dir} is not a git repository and is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''})`,
+      'Point --workspace at an empty folder or at a workspace flux-triton created.',
+    );
+  }
+}
+
+async function createProviderOrRelease(
+  options: RunOptions,
+  env: NodeJS.ProcessEnv,
+  graphDir: string,
+  release: () => Promise<void>,
+): ReturnType<typeof createProvider> {
+  try {
+    return await createProvider({
+      kind: options.provider,
+      env,
+      scriptsDir: path.join(graphDir, 'scripted'),
+      goldenDir: path.join(graphDir, 'golden'),
+      faults: options.scriptedFaults,
+      latency: options.scriptedLatency,
+    });
+  } catch (error) {
+    await release();
+    throw error;
+  }
+}

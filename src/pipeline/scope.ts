@@ -1,0 +1,68 @@
+// Which tasks a run executes: everything (a normal run, where the cache decides), a
+// selection (`--task`, optionally `--downstream`), or what a killed run left undone
+// (`--resume`).
+import type { TaskGraph } from '../config/types.js';
+import { UserError } from '../errors.js';
+import type { TaskCommitRef } from './taskRunner.js';
+
+export type InitialState = 'succeeded' | 'cached' | 'skip';
+
+export interface RunScope {
+  initial: Record<string, InitialState>;
+  /** Tasks that run even when their inputs hash the same as their last commit. */
+  forced: Set<string>;
+}
+
+export function dependentsOf(graph: Pick<TaskGraph, 'tasks'>, roots: Iterable<string>): Set<string> {
+  const dependents = new Map<string, string[]>();
+  for (const task of graph.tasks) {
+    for (const need of task.needs) dependents.set(need, [...(dependents.get(need) ?? []), task.id]);
+  }
+  const seen = new Set<string>();
+  const stack = [...roots];
+  while (stack.length > 0) {
+    const id = stack.pop() as string;
+    for (const next of dependents.get(id) ?? []) {
+      if (!seen.has(next)) {
+        seen.add(next);
+        stack.push(next);
+      }
+    }
+  }
+  return seen;
+}
+
+export function selectTasks(
+  graph: Pick<TaskGraph, 'tasks'>,
+  requested: readonly string[],
+  downstream: boolean,
+  taskCommits: ReadonlyMap<string, TaskCommitRef>,
+): RunScope {
+  const known = new Set(graph.tasks.map((t) => t.id));
+  const unknown = requested.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown task ${unknown.join(', ')}`, `Known tasks: ${[...known].join(', ')}`);
+  }
+  const selected = new Set(requested);
+  if (downstream) for (const id of dependentsOf(graph, requested)) selected.add(id);
+
+  const problems: string[] = [];
+  for (const task of graph.tasks) {
+    if (!selected.has(task.id)) continue;
+    for (const need of task.needs) {
+      if (!selected.has(need) && !taskCommits.has(need)) {
+        problems.push(`${task.id} needs ${need}, which has never succeeded in this workspace`);
+      }
+    }
+  }
+  if (problems.length > 0) {
+    const missing = [...new Set(problems.map((p) => p.split(' needs ')[1]?.split(',')[0] ?? ''))];
+    throw new UserError(
+      problems.join('\n'),
+      `Run it first: flux-triton run --task ${missing.join(' --task ')}  (or run the whole graph with flux-triton run)`,
+    );
+  }
+  const initial: Record<string, InitialState> = {};
+  for (const task of graph.tasks) if (!selected.has(task.id)) initial[task.id] = 'skip';
+  return { initial, forced: selected };
+}

@@ -1,0 +1,162 @@
+// One task from start to commit: the cache check, the agent session, verify and the
+// repair loop in the same conversation, then exactly one commit of the task's outputs.
+import type Anthropic from '@anthropic-ai/sdk';
+import { AgentSession, buildTaskMessage, resolveModel, type Provider } from '../agent/index.js';
+import type { SessionOutcome, TurnRecord, Usage } from '../agent/types.js';
+import type { AgentDefinition, TaskGraph, TaskSpec } from '../config/types.js';
+import type { RunEvent } from '../events/types.js';
+import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
+import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
+import type { CommitQueue } from '../workspace/index.js';
+import { outputsChangedSince } from './cache.js';
+import { computeInputHash } from './inputHash.js';
+import { collectNeededFiles } from './neededFiles.js';
+
+export interface TaskCommitRef {
+  sha: string;
+  inputHash?: string;
+  runId?: string;
+}
+
+export interface TaskRunnerDeps {
+  graph: TaskGraph;
+  agents: Map<string, AgentDefinition>;
+  workspaceDir: string;
+  runId: string;
+  provider: Provider;
+  sharedContext: string;
+  cliModel?: string;
+  python: string;
+  commitQueue: CommitQueue;
+  /** The latest commit of every task in the workspace; updated as this run commits. */
+  taskCommits: Map<string, TaskCommitRef>;
+  /** Conversations to continue, by task (resume). */
+  histories: Map<string, Anthropic.MessageParam[]>;
+  force: boolean;
+  /** Tasks that run regardless of the cache (`--task`). */
+  forced: ReadonlySet<string>;
+  emit(event: RunEvent): void;
+  now(): Date;
+}
+
+const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
+
+function addUsage(total: Usage, more: Usage): void {
+  total.inputTokens += more.inputTokens;
+  total.outputTokens += more.outputTokens;
+  total.cacheCreationInputTokens += more.cacheCreationInputTokens;
+  total.cacheReadInputTokens += more.cacheReadInputTokens;
+}
+
+function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
+  if (outcome.reason === 'aborted') return { state: 'interrupted', reason: `interrupted ${when}` };
+  const detail = outcome.message ? `: ${outcome.message}` : '';
+  return { state: 'failed', reason: `agent session ended with ${outcome.reason} ${when}${detail}` };
+}
+
+export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, ctx: TaskContext) => Promise<TaskOutcome> {
+  const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
+  const at = (): string => deps.now().toISOString();
+
+  return async (scheduled, ctx) => {
+    const task = specs.get(scheduled.id) as TaskSpec;
+    const agent = deps.agents.get(task.agent) as AgentDefinition;
+    const model = resolveModel({ cli: deps.cliModel, task: task.model, agent: agent.model, defaults: deps.graph.defaults.model });
+
+    const needCommits = task.needs.map((need) => deps.taskCommits.get(need)?.sha ?? 'none');
+    const inputHash = await computeInputHash({ agent, task, model, graph: deps.graph, needCommits });
+    const previous = deps.taskCommits.get(task.id);
+    const mayUseCache = !deps.force && !deps.forced.has(task.id) && !deps.histories.has(task.id);
+    if (mayUseCache && previous?.inputHash === inputHash && !(await outputsChangedSince(deps.workspaceDir, previous.sha, task.outputs))) {
+      return { state: 'cached', reason: `inputs unchanged since ${previous.sha.slice(0, 7)}` };
+    }
+
+    const usage = emptyUsage();
+    const session = new AgentSession({
+      client: deps.provider.client(task.id),
+      model,
+      agent,
+      task,
+      workspaceDir: deps.workspaceDir,
+      sharedContext: deps.sharedContext,
+      maxTurns: task.maxTurns ?? agent.maxTurns ?? deps.graph.defaults.maxTurns,
+      tokenBudget: deps.graph.defaults.maxTokens,
+      signal: ctx.signal,
+      history: deps.histories.get(task.id),
+      onTurn: (turn: TurnRecord) => {
+        addUsage(usage, turn.usage);
+        deps.emit({ type: 'task:turn', at: at(), task: task.id, turn });
+      },
+      onTransientFailure: (failure) => {
+        if (failure.status === 429) ctx.rateLimited();
+        deps.emit({
+          type: 'run:notice',
+          at: at(),
+          level: 'warn',
+          task: task.id,
+          message: `${task.id}: ${failure.message}; retrying turn ${failure.turn} in ${Math.round(failure.waitMs / 1000)} s (attempt ${failure.attempt})`,
+        });
+      },
+    });
+
+    const reportUsage = (): void => deps.emit({ type: 'task:usage', at: at(), task: task.id, usage: { ...usage }, model });
+
+    let outcome: SessionOutcome;
+    if (deps.histories.has(task.id)) {
+      outcome = await session.resume();
+    } else {
+      const needed = await collectNeededFiles(
+        deps.workspaceDir,
+        task.needs.map((id) => specs.get(id) as TaskSpec),
+      );
+      outcome = await session.run(buildTaskMessage(task, needed));
+    }
+    if (outcome.reason !== 'end_turn') {
+      reportUsage();
+      return sessionFailure(outcome, 'before verification');
+    }
+
+    const maxRepairs = task.repairAttempts ?? deps.graph.defaults.repairAttempts;
+    for (let attempt = 0; ; attempt++) {
+      ctx.setState('verifying');
+      const results = await runChecks(task.verify, { workspaceDir: deps.workspaceDir, task, python: deps.python, signal: ctx.signal });
+      if (ctx.signal.aborted) {
+        reportUsage();
+        return { state: 'interrupted', reason: 'interrupted during verification' };
+      }
+      const passed = checksPassed(results);
+      deps.emit({ type: 'task:verify', at: at(), task: task.id, attempt: { attempt, results, passed } });
+      if (passed) break;
+      if (attempt >= maxRepairs) {
+        reportUsage();
+        const failedNames = results.filter((r) => r.status === 'failed').map((r) => r.name);
+        return { state: 'failed', reason: `verification failed after ${maxRepairs} repair attempt(s): ${failedNames.join('; ')}` };
+      }
+      ctx.setState('repairing', `repair ${attempt + 1} of ${maxRepairs}`);
+      outcome = await session.run(formatRepairMessage(results, attempt + 1, maxRepairs));
+      if (outcome.reason !== 'end_turn') {
+        reportUsage();
+        return sessionFailure(outcome, `during repair ${attempt + 1}`);
+      }
+    }
+
+    reportUsage();
+    const commit = await deps.commitQueue.commitTask({
+      taskId: task.id,
+      title: task.title,
+      agent: agent.name,
+      model,
+      runId: deps.runId,
+      tokens: usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens,
+      outputs: task.outputs,
+      trailers: { 'Input-Hash': inputHash },
+    });
+    if (commit) {
+      deps.taskCommits.set(task.id, { sha: commit.sha, inputHash, runId: deps.runId });
+      deps.emit({ type: 'task:commit', at: at(), task: task.id, commit });
+      return { state: 'succeeded' };
+    }
+    // Same bytes as already committed: the task still succeeded, and its last commit stands.
+    return { state: 'succeeded', reason: 'outputs identical to the last commit; nothing to commit' };
+  };
+}
