@@ -23,27 +23,75 @@ export function dispatchRanks(tasks: readonly SchedulableTask[], phases: readonl
     }
   }
 
-  // Kahn's algorithm, picking the smallest (phase, input position) among the available
-  // tasks each step. Quadratic, which is fine for graphs of tens or hundreds of tasks.
-  const sortKey = (task: SchedulableTask, inputIndex: number): [number, number] => [
-    phaseIndex.get(task.phase) ?? 0,
-    inputIndex,
-  ];
-  const ranks = new Map<string, number>();
-  while (ranks.size < tasks.length) {
-    let best: { task: SchedulableTask; key: [number, number] } | undefined;
-    tasks.forEach((task, inputIndex) => {
-      if (ranks.has(task.id) || !task.needs.every((need) => ranks.has(need))) return;
-      const key = sortKey(task, inputIndex);
-      if (!best || key[0] < best.key[0] || (key[0] === best.key[0] && key[1] < best.key[1])) best = { task, key };
-    });
-    if (!best) {
-      const stuck = tasks.filter((task) => !ranks.has(task.id)).map((task) => task.id);
-      throw new Error(`scheduler: dependency cycle among ${stuck.join(', ')}`);
+  // Kahn's algorithm with a min-heap on (phase, input position): each step takes the
+  // earliest available task, in O((tasks + needs) · log tasks).
+  const position = new Map(tasks.map((task, index) => [task.id, index]));
+  const key = (id: string): number => (phaseIndex.get(byId.get(id)?.phase ?? '') ?? 0) * tasks.length + (position.get(id) ?? 0);
+  const waitingOn = new Map<string, number>();
+  const dependents = new Map<string, string[]>();
+  for (const task of tasks) {
+    const needs = new Set(task.needs);
+    waitingOn.set(task.id, needs.size);
+    for (const need of needs) {
+      const list = dependents.get(need);
+      if (list) list.push(task.id);
+      else dependents.set(need, [task.id]);
     }
-    ranks.set(best.task.id, ranks.size);
+  }
+  const heap = new MinHeap(key);
+  for (const task of tasks) if (waitingOn.get(task.id) === 0) heap.push(task.id);
+  const ranks = new Map<string, number>();
+  for (let id = heap.pop(); id !== undefined; id = heap.pop()) {
+    ranks.set(id, ranks.size);
+    for (const dependent of dependents.get(id) ?? []) {
+      const left = (waitingOn.get(dependent) ?? 0) - 1;
+      waitingOn.set(dependent, left);
+      if (left === 0) heap.push(dependent);
+    }
+  }
+  if (ranks.size < tasks.length) {
+    const stuck = tasks.filter((task) => !ranks.has(task.id)).map((task) => task.id);
+    throw new Error(`scheduler: dependency cycle among ${stuck.join(', ')}`);
   }
   return ranks;
+}
+
+/** A binary min-heap of ids ordered by a numeric key. */
+class MinHeap {
+  readonly #items: string[] = [];
+  constructor(private readonly key: (id: string) => number) {}
+
+  push(id: string): void {
+    const items = this.#items;
+    items.push(id);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (this.key(items[parent] as string) <= this.key(id)) break;
+      items[i] = items[parent] as string;
+      i = parent;
+    }
+    items[i] = id;
+  }
+
+  pop(): string | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      if (left >= items.length) break;
+      const right = left + 1;
+      const child = right < items.length && this.key(items[right] as string) < this.key(items[left] as string) ? right : left;
+      if (this.key(items[child] as string) >= this.key(last)) break;
+      items[i] = items[child] as string;
+      i = child;
+    }
+    items[i] = last;
+    return top;
+  }
 }
 
 /**
