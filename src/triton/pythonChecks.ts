@@ -258,5 +258,12 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
       }
     }
   }
+  // A response read whose output name is built at run time cannot be checked against any
+  // callee; say so instead of passing it silently.
+  for (const read of a.response_outputs ?? []) {
+    if (read.name === null) {
+      r.add('info', 'bls.undecidable', read, 'could not decide which output this get_output_tensor_by_name call reads (built at run time)', 'use a string literal or a constant');
+    }
+  }
   return r.findings;
 }

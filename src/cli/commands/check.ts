@@ -27,8 +27,9 @@ export default defineCommand({
       ...(values.contract ? { contractFile: resolve(io.cwd, values.contract) } : {}),
       ...(values.model.length > 0 ? { models: values.model } : {}),
     });
-    if (values.json) io.stdout.write(`${JSON.stringify(reportToJson(report), null, 2)}\n`);
-    else io.stdout.write(formatFindings(report, { color: Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR }));
+    // reportToJson already returns the JSON text; stringifying it again printed one quoted string.
+    if (values.json) io.stdout.write(`${reportToJson(report)}\n`);
+    else io.stdout.write(`${formatFindings(report, { color: Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR })}\n`);
     return hasErrors(report) ? 1 : 0;
   },
 });

@@ -53,6 +53,11 @@ class CalleeError(RuntimeError):
     """A model called over BLS answered with an error."""
 
 
+def dlpack(value: torch.Tensor):
+    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
+    return torch.utils.dlpack.to_dlpack(value.contiguous())
+
+
 def error_response(message: str):
     return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(message))
 
@@ -106,8 +111,9 @@ class TritonPythonModel:
         rows = len(prompts)
         cfg = self.config
 
-        def scalar(name, dtype, default):
-            tensor = pb_utils.get_input_tensor_by_name(request, name)
+        # Each input is fetched with its literal name, so `flux-triton check` can prove it.
+        def scalar(tensor, name, dtype, default):
+            """Optional input `name` (None when absent): one value per prompt, or the default."""
             if tensor is None:
                 return [default] * rows
             values = tensor.as_numpy()
@@ -116,11 +122,15 @@ class TritonPythonModel:
                                    f"(one per prompt), got {values.dtype} {list(values.shape)}")
             return [v.item() for v in values[:, 0]]
 
-        heights = scalar("height", np.int32, cfg.default_height)
-        widths = scalar("width", np.int32, cfg.default_width)
-        steps = scalar("num_inference_steps", np.int32, cfg.default_steps)
-        guidance = scalar("guidance_scale", np.float32, cfg.default_guidance)
-        seeds = scalar("seed", np.int64, 0)
+        heights = scalar(pb_utils.get_input_tensor_by_name(request, "height"), "height",
+                         np.int32, cfg.default_height)
+        widths = scalar(pb_utils.get_input_tensor_by_name(request, "width"), "width",
+                        np.int32, cfg.default_width)
+        steps = scalar(pb_utils.get_input_tensor_by_name(request, "num_inference_steps"),
+                       "num_inference_steps", np.int32, cfg.default_steps)
+        guidance = scalar(pb_utils.get_input_tensor_by_name(request, "guidance_scale"),
+                          "guidance_scale", np.float32, cfg.default_guidance)
+        seeds = scalar(pb_utils.get_input_tensor_by_name(request, "seed"), "seed", np.int64, 0)
         for name, values in (("height", heights), ("width", widths), ("num_inference_steps", steps)):
             if len(set(values)) != 1:
                 raise RequestError(f"input '{name}' must be the same for every row of a request")
@@ -162,20 +172,13 @@ class TritonPythonModel:
 
     # --- BLS calls ------------------------------------------------------------------------
 
-    def to_tensor(self, name: str, value: torch.Tensor):
-        value = value.contiguous()
-        if value.is_cuda:
-            return pb_utils.Tensor.from_dlpack(name, torch.utils.dlpack.to_dlpack(value))
-        return pb_utils.Tensor(name, value.numpy())
-
-    def call(self, model: str, inputs: dict, output: str) -> torch.Tensor:
-        request = pb_utils.InferenceRequest(
-            model_name=model, requested_output_names=[output],
-            inputs=[self.to_tensor(name, value) for name, value in inputs.items()], **self.memory)
-        response = request.exec()
+    def output_of(self, model: str, response, tensor) -> torch.Tensor:
+        """`tensor`, read from `model`'s BLS `response` by the caller, as a torch tensor on this
+        model's device; CalleeError when the call failed or the output is missing."""
         if response.has_error():
-            raise CalleeError(f"{model}: {response.error().message()}")
-        tensor = pb_utils.get_output_tensor_by_name(response, output)
+            raise CalleeError(f"{model} failed: {response.error().message()}")
+        if tensor is None:
+            raise CalleeError(f"{model} returned no output tensor")
         if not tensor.is_cpu():
             return torch.from_dlpack(tensor.to_dlpack())
         return torch.from_numpy(np.array(tensor.as_numpy())).to(self.device)
@@ -189,29 +192,53 @@ class TritonPythonModel:
         fp, cfg, batch = self.fp, self.config, len(prompts)
         clip_ids = fp.tokenize(self.clip_tokenizer, prompts, fp.CLIP_MAX_LENGTH)
         t5_ids = fp.tokenize(self.t5_tokenizer, prompts, self.max_sequence_length)
-        pooled = self.call("clip_encoder", {"input_ids": clip_ids}, "pooled_embeds")
-        embeds = self.call("t5_encoder", {"input_ids": t5_ids}, "prompt_embeds")
+        # Every request is spelled out with literal model, input and output names, and its
+        # output read from its own response with a literal name, so that `flux-triton check`
+        # can prove each one against the callee's config.pbtxt and the request.
+        clip = pb_utils.InferenceRequest(
+            model_name="clip_encoder", requested_output_names=["pooled_embeds"],
+            inputs=[pb_utils.Tensor.from_dlpack("input_ids", dlpack(clip_ids))],
+            **self.memory).exec()
+        pooled = self.output_of("clip_encoder", clip,
+                                pb_utils.get_output_tensor_by_name(clip, "pooled_embeds"))
+        t5 = pb_utils.InferenceRequest(
+            model_name="t5_encoder", requested_output_names=["prompt_embeds"],
+            inputs=[pb_utils.Tensor.from_dlpack("input_ids", dlpack(t5_ids))],
+            **self.memory).exec()
+        embeds = self.output_of("t5_encoder", t5,
+                                pb_utils.get_output_tensor_by_name(t5, "prompt_embeds"))
 
         h, w = fp.latent_size(height, width, cfg.vae)
         noise = torch.cat([fp.initial_noise(seed, cfg.latent_channels, h, w) for seed in seeds])
         latents = fp.pack_latents(noise).to(self.device)
-        transformer_inputs = {
-            "encoder_hidden_states": embeds,
-            "pooled_projections": pooled,
-            "img_ids": fp.prepare_img_ids(h, w).expand(batch, -1, -1).to(self.device),
-            "txt_ids": fp.prepare_txt_ids(embeds.shape[1]).expand(batch, -1, -1).to(self.device),
-        }
-        if cfg.transformer.guidance_embed:
-            transformer_inputs["guidance"] = torch.tensor(guidance, dtype=torch.float32,
-                                                          device=self.device)[:, None]
+        img_ids = fp.prepare_img_ids(h, w).expand(batch, -1, -1).to(self.device)
+        txt_ids = fp.prepare_txt_ids(embeds.shape[1]).expand(batch, -1, -1).to(self.device)
+        guidance_scale = torch.tensor(guidance, dtype=torch.float32, device=self.device)[:, None]
         sigmas = fp.flow_match_sigmas(steps, latents.shape[1], cfg.uses_shift)
 
         def velocity(x: torch.Tensor, sigma: torch.Tensor) -> torch.Tensor:
-            return self.call("dit_transformer", dict(
-                transformer_inputs, hidden_states=x, timestep=sigma[:, None].float()), "noise_pred")
+            inputs = [
+                pb_utils.Tensor.from_dlpack("hidden_states", dlpack(x)),
+                pb_utils.Tensor.from_dlpack("encoder_hidden_states", dlpack(embeds)),
+                pb_utils.Tensor.from_dlpack("pooled_projections", dlpack(pooled)),
+                pb_utils.Tensor.from_dlpack("timestep", dlpack(sigma[:, None].float())),
+                pb_utils.Tensor.from_dlpack("img_ids", dlpack(img_ids)),
+                pb_utils.Tensor.from_dlpack("txt_ids", dlpack(txt_ids)),
+            ]
+            if cfg.transformer.guidance_embed:  # dev only; schnell has no guidance embedding
+                inputs.append(pb_utils.Tensor.from_dlpack("guidance", dlpack(guidance_scale)))
+            dit = pb_utils.InferenceRequest(
+                model_name="dit_transformer", requested_output_names=["noise_pred"],
+                inputs=inputs, **self.memory).exec()
+            return self.output_of("dit_transformer", dit,
+                                  pb_utils.get_output_tensor_by_name(dit, "noise_pred"))
 
         latents = fp.euler_denoise(latents, sigmas, velocity)
-        image = self.call("vae_decoder", {"latents": fp.unpack_latents(latents, h, w)}, "image")
+        vae = pb_utils.InferenceRequest(
+            model_name="vae_decoder", requested_output_names=["image"],
+            inputs=[pb_utils.Tensor.from_dlpack("latents", dlpack(fp.unpack_latents(latents, h, w)))],
+            **self.memory).exec()
+        image = self.output_of("vae_decoder", vae, pb_utils.get_output_tensor_by_name(vae, "image"))
         return fp.to_uint8_images(image).cpu()
 
     def run_group(self, jobs: list) -> dict:

@@ -58,21 +58,25 @@ class Spec:
             raise RequestError(f"input '{name}': expected {expected}, got {got}")
 
 
-def read_input(request, name: str, device: str):
-    """The named input as a torch tensor on `device` (DLPack when it is already on a GPU)."""
-    tensor = pb_utils.get_input_tensor_by_name(request, name)
-    if tensor is None:
-        return None
-    if not tensor.is_cpu():
-        return torch.from_dlpack(tensor.to_dlpack()).to(device)
-    return torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+# Tensor names stay string literals at the pb_utils call sites, so `flux-triton check` can
+# prove each one against config.pbtxt: the caller fetches `get_input_tensor_by_name(request,
+# "name")` and passes the result here, and builds `pb_utils.Tensor("name", ...)` itself.
+
+def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
+    """Input `name` (None when absent) as a torch tensor on `device` (DLPack when it is
+    already on a GPU), checked against `spec`: RequestError when missing or wrong."""
+    if tensor is not None:
+        if tensor.is_cpu():
+            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+        else:
+            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
+    spec.check(name, tensor)
+    return tensor
 
 
-def to_output(name: str, tensor: torch.Tensor):
-    tensor = tensor.contiguous()
-    if tensor.is_cuda:  # stays on the GPU for the caller
-        return pb_utils.Tensor.from_dlpack(name, torch.utils.dlpack.to_dlpack(tensor))
-    return pb_utils.Tensor(name, tensor.numpy())
+def dlpack(tensor: torch.Tensor):
+    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
+    return torch.utils.dlpack.to_dlpack(tensor.contiguous())
 
 
 def error_response(message: str):
@@ -104,27 +108,25 @@ class TritonPythonModel:
         self.model = fp.load_clip(parameters.get("weights_dir", ""),
                                   fp.parse_dtype(parameters.get("dtype", "bfloat16")), self.device)
         self.vocab_size = self.model.config.vocab_size
-        self.specs = {"input_ids": Spec(torch.int64, (fp.CLIP_MAX_LENGTH,))}
+        self.spec = Spec(torch.int64, (fp.CLIP_MAX_LENGTH,))  # input_ids
 
     @torch.no_grad()
-    def compute(self, input_ids: torch.Tensor) -> dict:
-        """The compute core: (B, 77) ids -> {"pooled_embeds": (B, hidden) fp32}."""
-        pooled = self.model(input_ids=input_ids.to(self.device)).pooler_output
-        return {"pooled_embeds": pooled.float()}
+    def compute(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """The compute core: (B, 77) ids -> pooled_embeds (B, hidden) fp32."""
+        return self.model(input_ids=input_ids.to(self.device)).pooler_output.float()
 
-    def read_request(self, request) -> dict:
-        inputs = {name: read_input(request, name, self.device) for name in self.specs}
-        for name, spec in self.specs.items():
-            spec.check(name, inputs[name])
+    def read_request(self, request) -> torch.Tensor:
+        """The request's input_ids, validated; RequestError when anything is wrong."""
+        ids = read_input(pb_utils.get_input_tensor_by_name(request, "input_ids"), "input_ids",
+                         self.spec, self.device)
         vocab = self.vocab_size
-        ids = inputs["input_ids"]
         if ids.min() < 0 or ids.max() >= vocab:
             raise RequestError(f"input 'input_ids': token ids must be in [0, {vocab})")
-        return inputs
+        return ids
 
     def execute(self, requests):
         responses = [None] * len(requests)
-        valid = []
+        valid = []  # (request index, input_ids)
         for index, request in enumerate(requests):
             try:
                 valid.append((index, self.read_request(request)))
@@ -137,15 +139,16 @@ class TritonPythonModel:
 
     def run_batch(self, members: list) -> list:
         """Concatenate the requests along the batch dim, run once, split back."""
-        sizes = [inputs["input_ids"].shape[0] for _, inputs in members]
-        ids = torch.cat([inputs["input_ids"] for _, inputs in members])
+        sizes = [ids.shape[0] for _, ids in members]
         try:
-            outputs = self.compute(ids)
+            pooled = self.compute(torch.cat([ids for _, ids in members]))
         except Exception as error:  # OOM or a bug: fail this batch, keep serving
             return [error_response(failure_message(error, sum(sizes))) for _ in members]
-        parts = {name: torch.split(value, sizes) for name, value in outputs.items()}
-        return [pb_utils.InferenceResponse([to_output(name, parts[name][i]) for name in parts])
-                for i in range(len(members))]
+        # An output computed on a GPU stays there for the caller (DLPack, no copy).
+        return [pb_utils.InferenceResponse([
+            pb_utils.Tensor.from_dlpack("pooled_embeds", dlpack(part)) if part.is_cuda
+            else pb_utils.Tensor("pooled_embeds", part.contiguous().numpy())])
+            for part in torch.split(pooled, sizes)]
 
     def finalize(self):
         self.model = None

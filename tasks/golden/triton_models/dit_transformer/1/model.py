@@ -61,21 +61,25 @@ class Spec:
             raise RequestError(f"input '{name}': expected {expected}, got {got}")
 
 
-def read_input(request, name: str, device: str):
-    """The named input as a torch tensor on `device` (DLPack when it is already on a GPU)."""
-    tensor = pb_utils.get_input_tensor_by_name(request, name)
-    if tensor is None:
-        return None
-    if not tensor.is_cpu():
-        return torch.from_dlpack(tensor.to_dlpack()).to(device)
-    return torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+# Tensor names stay string literals at the pb_utils call sites, so `flux-triton check` can
+# prove each one against config.pbtxt: the caller fetches `get_input_tensor_by_name(request,
+# "name")` and passes the result here, and builds `pb_utils.Tensor("name", ...)` itself.
+
+def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
+    """Input `name` (None when absent) as a torch tensor on `device` (DLPack when it is
+    already on a GPU), checked against `spec`: RequestError when missing or wrong."""
+    if tensor is not None:
+        if tensor.is_cpu():
+            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+        else:
+            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
+    spec.check(name, tensor)
+    return tensor
 
 
-def to_output(name: str, tensor: torch.Tensor):
-    tensor = tensor.contiguous()
-    if tensor.is_cuda:  # stays on the GPU for the caller
-        return pb_utils.Tensor.from_dlpack(name, torch.utils.dlpack.to_dlpack(tensor))
-    return pb_utils.Tensor(name, tensor.numpy())
+def dlpack(tensor: torch.Tensor):
+    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
+    return torch.utils.dlpack.to_dlpack(tensor.contiguous())
 
 
 def error_response(message: str):
@@ -96,10 +100,6 @@ def failure_message(error: BaseException, batch: int) -> str:
 
 
 # --- the model ---------------------------------------------------------------------------
-
-INPUT_NAMES = ("hidden_states", "encoder_hidden_states", "pooled_projections", "timestep",
-               "img_ids", "txt_ids", "guidance")
-
 
 class TritonPythonModel:
     def initialize(self, args):
@@ -129,19 +129,30 @@ class TritonPythonModel:
 
     @torch.no_grad()
     def compute(self, hidden_states, encoder_hidden_states, pooled_projections, timestep,
-                img_ids, txt_ids, guidance=None) -> dict:
-        """The compute core on batched tensors; returns {"noise_pred": (B, L, C) fp32}."""
+                img_ids, txt_ids, guidance=None) -> torch.Tensor:
+        """The compute core on batched tensors; returns noise_pred (B, L, C) fp32."""
         d = self.dtype
         velocity = self.model(
             img=hidden_states.to(d), img_ids=img_ids, txt=encoder_hidden_states.to(d),
             txt_ids=txt_ids, timesteps=timestep[:, 0].to(d), y=pooled_projections.to(d),
             guidance=guidance[:, 0].to(d) if guidance is not None else None)
-        return {"noise_pred": velocity.float()}
+        return velocity.float()
 
     def read_request(self, request) -> dict:
-        inputs = {name: read_input(request, name, self.device) for name in self.specs}
-        for name, spec in self.specs.items():
-            spec.check(name, inputs[name])
+        """The request's inputs by name, validated; RequestError when anything is wrong."""
+        fetched = {
+            "hidden_states": pb_utils.get_input_tensor_by_name(request, "hidden_states"),
+            "encoder_hidden_states":
+                pb_utils.get_input_tensor_by_name(request, "encoder_hidden_states"),
+            "pooled_projections": pb_utils.get_input_tensor_by_name(request, "pooled_projections"),
+            "timestep": pb_utils.get_input_tensor_by_name(request, "timestep"),
+            "img_ids": pb_utils.get_input_tensor_by_name(request, "img_ids"),
+            "txt_ids": pb_utils.get_input_tensor_by_name(request, "txt_ids"),
+        }
+        if self.needs_guidance:  # schnell has no guidance embedding: the input is ignored
+            fetched["guidance"] = pb_utils.get_input_tensor_by_name(request, "guidance")
+        inputs = {name: read_input(tensor, name, self.specs[name], self.device)
+                  for name, tensor in fetched.items()}
         batch = {name: t.shape[0] for name, t in inputs.items()}
         if len(set(batch.values())) != 1:
             raise RequestError(f"inputs disagree on the batch size: {batch}")
@@ -175,12 +186,14 @@ class TritonPythonModel:
         sizes = [inputs["hidden_states"].shape[0] for _, inputs in members]
         batch = {name: torch.cat([inputs[name] for _, inputs in members]) for name in self.specs}
         try:
-            outputs = self.compute(**batch)
+            noise_pred = self.compute(**batch)
         except Exception as error:  # OOM or a bug: fail this batch, keep serving
             return [error_response(failure_message(error, sum(sizes))) for _ in members]
-        parts = {name: torch.split(value, sizes) for name, value in outputs.items()}
-        return [pb_utils.InferenceResponse([to_output(name, parts[name][i]) for name in parts])
-                for i in range(len(members))]
+        # An output computed on a GPU stays there for the caller (DLPack, no copy).
+        return [pb_utils.InferenceResponse([
+            pb_utils.Tensor.from_dlpack("noise_pred", dlpack(part)) if part.is_cuda
+            else pb_utils.Tensor("noise_pred", part.contiguous().numpy())])
+            for part in torch.split(noise_pred, sizes)]
 
     def finalize(self):
         self.model = None

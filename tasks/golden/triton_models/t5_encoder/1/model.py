@@ -59,21 +59,25 @@ class Spec:
             raise RequestError(f"input '{name}': expected {expected}, got {got}")
 
 
-def read_input(request, name: str, device: str):
-    """The named input as a torch tensor on `device` (DLPack when it is already on a GPU)."""
-    tensor = pb_utils.get_input_tensor_by_name(request, name)
-    if tensor is None:
-        return None
-    if not tensor.is_cpu():
-        return torch.from_dlpack(tensor.to_dlpack()).to(device)
-    return torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+# Tensor names stay string literals at the pb_utils call sites, so `flux-triton check` can
+# prove each one against config.pbtxt: the caller fetches `get_input_tensor_by_name(request,
+# "name")` and passes the result here, and builds `pb_utils.Tensor("name", ...)` itself.
+
+def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
+    """Input `name` (None when absent) as a torch tensor on `device` (DLPack when it is
+    already on a GPU), checked against `spec`: RequestError when missing or wrong."""
+    if tensor is not None:
+        if tensor.is_cpu():
+            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+        else:
+            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
+    spec.check(name, tensor)
+    return tensor
 
 
-def to_output(name: str, tensor: torch.Tensor):
-    tensor = tensor.contiguous()
-    if tensor.is_cuda:  # stays on the GPU for the caller
-        return pb_utils.Tensor.from_dlpack(name, torch.utils.dlpack.to_dlpack(tensor))
-    return pb_utils.Tensor(name, tensor.numpy())
+def dlpack(tensor: torch.Tensor):
+    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
+    return torch.utils.dlpack.to_dlpack(tensor.contiguous())
 
 
 def error_response(message: str):
@@ -109,36 +113,34 @@ class TritonPythonModel:
         self.model = fp.load_t5(weights_dir, fp.parse_dtype(parameters.get("dtype", "bfloat16")),
                                 self.device)
         self.vocab_size = self.model.config.vocab_size
-        self.specs = {"input_ids": Spec(torch.int64, (-1,))}
+        self.spec = Spec(torch.int64, (-1,))  # input_ids
 
     @torch.no_grad()
-    def compute(self, input_ids: torch.Tensor) -> dict:
-        """The compute core: (B, L) ids -> {"prompt_embeds": (B, L, d_model) fp32}."""
-        hidden = self.model(input_ids=input_ids.to(self.device)).last_hidden_state
-        return {"prompt_embeds": hidden.float()}
+    def compute(self, input_ids: torch.Tensor) -> torch.Tensor:
+        """The compute core: (B, L) ids -> prompt_embeds (B, L, d_model) fp32."""
+        return self.model(input_ids=input_ids.to(self.device)).last_hidden_state.float()
 
-    def read_request(self, request) -> dict:
-        inputs = {name: read_input(request, name, self.device) for name in self.specs}
-        for name, spec in self.specs.items():
-            spec.check(name, inputs[name])
-        ids = inputs["input_ids"]
+    def read_request(self, request) -> torch.Tensor:
+        """The request's input_ids, validated; RequestError when anything is wrong."""
+        ids = read_input(pb_utils.get_input_tensor_by_name(request, "input_ids"), "input_ids",
+                         self.spec, self.device)
         if not 1 <= ids.shape[1] <= self.max_length:
             raise RequestError(f"input 'input_ids': sequence length must be 1..{self.max_length} "
                                f"(max_sequence_length), got {ids.shape[1]}")
         if ids.min() < 0 or ids.max() >= self.vocab_size:
             raise RequestError(f"input 'input_ids': token ids must be in [0, {self.vocab_size})")
-        return inputs
+        return ids
 
     def execute(self, requests):
         responses = [None] * len(requests)
-        groups = {}  # sequence length -> [(request index, inputs)]: only equal lengths batch
+        groups = {}  # sequence length -> [(request index, input_ids)]: only equal lengths batch
         for index, request in enumerate(requests):
             try:
-                inputs = self.read_request(request)
+                ids = self.read_request(request)
             except RequestError as error:
                 responses[index] = error_response(f"{MODEL_NAME}: {error}")
                 continue
-            groups.setdefault(inputs["input_ids"].shape[1], []).append((index, inputs))
+            groups.setdefault(ids.shape[1], []).append((index, ids))
         for members in groups.values():
             for (index, _), response in zip(members, self.run_batch(members)):
                 responses[index] = response
@@ -146,15 +148,16 @@ class TritonPythonModel:
 
     def run_batch(self, members: list) -> list:
         """Concatenate the requests along the batch dim, run once, split back."""
-        sizes = [inputs["input_ids"].shape[0] for _, inputs in members]
-        ids = torch.cat([inputs["input_ids"] for _, inputs in members])
+        sizes = [ids.shape[0] for _, ids in members]
         try:
-            outputs = self.compute(ids)
+            embeds = self.compute(torch.cat([ids for _, ids in members]))
         except Exception as error:  # OOM or a bug: fail this batch, keep serving
             return [error_response(failure_message(error, sum(sizes))) for _ in members]
-        parts = {name: torch.split(value, sizes) for name, value in outputs.items()}
-        return [pb_utils.InferenceResponse([to_output(name, parts[name][i]) for name in parts])
-                for i in range(len(members))]
+        # An output computed on a GPU stays there for the caller (DLPack, no copy).
+        return [pb_utils.InferenceResponse([
+            pb_utils.Tensor.from_dlpack("prompt_embeds", dlpack(part)) if part.is_cuda
+            else pb_utils.Tensor("prompt_embeds", part.contiguous().numpy())])
+            for part in torch.split(embeds, sizes)]
 
     def finalize(self):
         self.model = None

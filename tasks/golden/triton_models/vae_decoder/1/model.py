@@ -59,21 +59,25 @@ class Spec:
             raise RequestError(f"input '{name}': expected {expected}, got {got}")
 
 
-def read_input(request, name: str, device: str):
-    """The named input as a torch tensor on `device` (DLPack when it is already on a GPU)."""
-    tensor = pb_utils.get_input_tensor_by_name(request, name)
-    if tensor is None:
-        return None
-    if not tensor.is_cpu():
-        return torch.from_dlpack(tensor.to_dlpack()).to(device)
-    return torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+# Tensor names stay string literals at the pb_utils call sites, so `flux-triton check` can
+# prove each one against config.pbtxt: the caller fetches `get_input_tensor_by_name(request,
+# "name")` and passes the result here, and builds `pb_utils.Tensor("name", ...)` itself.
+
+def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
+    """Input `name` (None when absent) as a torch tensor on `device` (DLPack when it is
+    already on a GPU), checked against `spec`: RequestError when missing or wrong."""
+    if tensor is not None:
+        if tensor.is_cpu():
+            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
+        else:
+            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
+    spec.check(name, tensor)
+    return tensor
 
 
-def to_output(name: str, tensor: torch.Tensor):
-    tensor = tensor.contiguous()
-    if tensor.is_cuda:  # stays on the GPU for the caller
-        return pb_utils.Tensor.from_dlpack(name, torch.utils.dlpack.to_dlpack(tensor))
-    return pb_utils.Tensor(name, tensor.numpy())
+def dlpack(tensor: torch.Tensor):
+    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
+    return torch.utils.dlpack.to_dlpack(tensor.contiguous())
 
 
 def error_response(message: str):
@@ -104,31 +108,31 @@ class TritonPythonModel:
         fp = import_flux_pipeline(parameters)
         self.dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
         self.model = fp.load_vae_decoder(parameters.get("weights_dir", ""), self.dtype, self.device)
-        self.specs = {"latents": Spec(torch.float32, (self.model.config.z_channels, -1, -1))}
+        self.spec = Spec(torch.float32, (self.model.config.z_channels, -1, -1))  # latents
 
     @torch.no_grad()
-    def compute(self, latents: torch.Tensor) -> dict:
-        """The compute core: (B, C, h, w) latents -> {"image": (B, 3, H, W) fp32}."""
-        return {"image": self.model(latents.to(self.device, self.dtype)).float()}
+    def compute(self, latents: torch.Tensor) -> torch.Tensor:
+        """The compute core: (B, C, h, w) latents -> image (B, 3, H, W) fp32."""
+        return self.model(latents.to(self.device, self.dtype)).float()
 
-    def read_request(self, request) -> dict:
-        inputs = {name: read_input(request, name, self.device) for name in self.specs}
-        for name, spec in self.specs.items():
-            spec.check(name, inputs[name])
-        if not torch.isfinite(inputs["latents"]).all():
+    def read_request(self, request) -> torch.Tensor:
+        """The request's latents, validated; RequestError when anything is wrong."""
+        latents = read_input(pb_utils.get_input_tensor_by_name(request, "latents"), "latents",
+                             self.spec, self.device)
+        if not torch.isfinite(latents).all():
             raise RequestError("input 'latents' contains NaN or infinity")
-        return inputs
+        return latents
 
     def execute(self, requests):
         responses = [None] * len(requests)
-        groups = {}  # latent (h, w) -> [(request index, inputs)]: only equal sizes batch
+        groups = {}  # latent (h, w) -> [(request index, latents)]: only equal sizes batch
         for index, request in enumerate(requests):
             try:
-                inputs = self.read_request(request)
+                latents = self.read_request(request)
             except RequestError as error:
                 responses[index] = error_response(f"{MODEL_NAME}: {error}")
                 continue
-            groups.setdefault(tuple(inputs["latents"].shape[2:]), []).append((index, inputs))
+            groups.setdefault(tuple(latents.shape[2:]), []).append((index, latents))
         for members in groups.values():
             for (index, _), response in zip(members, self.run_batch(members)):
                 responses[index] = response
@@ -136,15 +140,16 @@ class TritonPythonModel:
 
     def run_batch(self, members: list) -> list:
         """Concatenate the requests along the batch dim, run once, split back."""
-        sizes = [inputs["latents"].shape[0] for _, inputs in members]
-        latents = torch.cat([inputs["latents"] for _, inputs in members])
+        sizes = [latents.shape[0] for _, latents in members]
         try:
-            outputs = self.compute(latents)
+            image = self.compute(torch.cat([latents for _, latents in members]))
         except Exception as error:  # OOM or a bug: fail this batch, keep serving
             return [error_response(failure_message(error, sum(sizes))) for _ in members]
-        parts = {name: torch.split(value, sizes) for name, value in outputs.items()}
-        return [pb_utils.InferenceResponse([to_output(name, parts[name][i]) for name in parts])
-                for i in range(len(members))]
+        # An output computed on a GPU stays there for the caller (DLPack, no copy).
+        return [pb_utils.InferenceResponse([
+            pb_utils.Tensor.from_dlpack("image", dlpack(part)) if part.is_cuda
+            else pb_utils.Tensor("image", part.contiguous().numpy())])
+            for part in torch.split(image, sizes)]
 
     def finalize(self):
         self.model = None
