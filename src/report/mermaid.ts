@@ -8,6 +8,37 @@ function nodeId(prefix: string, id: string): string {
   return `${prefix}_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
 }
 
+/**
+ * One Mermaid id per task id, distinct even where escaping makes two equal (`a.b`, `a-b`
+ * and `a_b` all escape to `t_a_b`); needs that name no task in the state get one too.
+ */
+function taskIds(state: RunState): (id: string) => string {
+  const ids = new Map<string, string>();
+  const used = new Set<string>();
+  const all = Object.values(state.tasks).flatMap((t) => [t.id, ...t.needs]);
+  for (const id of all) {
+    if (ids.has(id)) continue;
+    const base = nodeId('t', id);
+    let candidate = base;
+    for (let n = 2; used.has(candidate); n++) candidate = `${base}_${n}`;
+    used.add(candidate);
+    ids.set(id, candidate);
+  }
+  return (id) => ids.get(id) ?? nodeId('t', id);
+}
+
+/**
+ * Gantt's lexer reads a line that starts with one of its keywords (`section x`, `title x`,
+ * `excludes x`, `click x`, a `YYYY-MM-DD` date, `%`…) as that statement, not as a bar, and
+ * task ids like `section` or `2026-01-01` are valid. Such a bar name gets a neutral lead-in.
+ */
+const GANTT_KEYWORD =
+  /^(?:%|(?:gantt|inclusiveEndDates|topAxis)\b|(?:dateFormat|axisFormat|tickInterval|includes|excludes|todayMarker|title|accDescription|section|click|call|href|weekday|weekend)\s|acc(?:Title|Descr)\s*[:{]|\d{4}-\d\d-\d\d\b)/i;
+
+function barName(text: string): string {
+  return GANTT_KEYWORD.test(text) ? `▸ ${text}` : text;
+}
+
 /** Label text that cannot break the syntax: quotes, colons, hashes and brackets replaced. */
 function label(text: string): string {
   return text.replace(/"/g, "'").replace(/[:;#]/g, ' ').replace(/[[\]{}<>]/g, ' ').replace(/\s+/g, ' ').trim();
@@ -31,13 +62,14 @@ export function ganttChart(state: RunState): { chart: string; notStarted: TaskRe
   const runEnd = Date.parse(state.endedAt ?? '') || Math.max(Date.parse(state.startedAt), ...Object.values(state.tasks).map((t) => Date.parse(t.endedAt ?? '') || 0));
   const lines = ['gantt', `  title Run ${label(state.runId)}`, '  dateFormat x', '  axisFormat %H:%M:%S'];
   const notStarted: TaskRecord[] = [];
+  const idOf = taskIds(state);
   const sections = [...state.phases.map((p) => ({ id: p.id, title: p.title })), { id: '', title: 'Other' }];
   for (const section of sections) {
     const tasks = Object.values(state.tasks).filter((t) => (section.id === '' ? !state.phases.some((p) => p.id === t.phase) : t.phase === section.id));
     const bars: string[] = [];
     for (const task of tasks) {
-      const id = nodeId('t', task.id);
-      const name = label(`${task.id} ${task.title}`);
+      const id = idOf(task.id);
+      const name = barName(label(`${task.id} ${task.title}`));
       if (task.state === 'cached' && !task.startedAt) {
         const when = Date.parse(task.endedAt ?? state.startedAt);
         bars.push(`  ${name} (cached) :milestone, ${id}, ${when}, ${when + 1}`);
@@ -69,17 +101,18 @@ const NODE_STYLE: Record<TaskState, string> = {
 /** The DAG, one subgraph per phase, each node classed by its final state. */
 export function dagFlowchart(state: RunState): string {
   const tasks = Object.values(state.tasks);
+  const idOf = taskIds(state);
   const lines = ['flowchart LR'];
   for (const phase of state.phases) {
     const inPhase = tasks.filter((t) => t.phase === phase.id);
     if (inPhase.length === 0) continue;
     lines.push(`  subgraph ${nodeId('p', phase.id)}["${label(phase.title)}"]`);
-    for (const task of inPhase) lines.push(`    ${taskNode(task)}`);
+    for (const task of inPhase) lines.push(`    ${taskNode(task, idOf(task.id))}`);
     lines.push('  end');
   }
-  for (const task of tasks.filter((t) => !state.phases.some((p) => p.id === t.phase))) lines.push(`  ${taskNode(task)}`);
+  for (const task of tasks.filter((t) => !state.phases.some((p) => p.id === t.phase))) lines.push(`  ${taskNode(task, idOf(task.id))}`);
   for (const task of tasks) {
-    for (const need of task.needs) lines.push(`  ${nodeId('t', need)} --> ${nodeId('t', task.id)}`);
+    for (const need of task.needs) lines.push(`  ${idOf(need)} --> ${idOf(task.id)}`);
   }
   const used = new Set(tasks.map((t) => t.state));
   for (const [state_, style] of Object.entries(NODE_STYLE)) {
@@ -88,6 +121,6 @@ export function dagFlowchart(state: RunState): string {
   return lines.join('\n');
 }
 
-function taskNode(task: TaskRecord): string {
-  return `${nodeId('t', task.id)}["${label(task.id)}<br/>${label(task.title)}<br/>${task.state}"]:::${task.state}`;
+function taskNode(task: TaskRecord, id: string): string {
+  return `${id}["${label(task.id)}<br/>${label(task.title)}<br/>${task.state}"]:::${task.state}`;
 }
