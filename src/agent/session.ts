@@ -201,6 +201,7 @@ export class AgentSession {
         workspace: await openWorkspace(this.#opts.workspaceDir),
         writeScope: new WriteScope(this.#opts.task.outputs),
         bashTimeoutMs: this.#opts.bashTimeoutMs ?? BASH_DEFAULT_TIMEOUT_MS,
+        bashEnv: this.#opts.bashEnv,
         signal: this.#opts.signal,
       };
     }

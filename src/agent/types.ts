@@ -78,6 +78,8 @@ export interface SessionOptions {
   /** Extra headers on every request (the scripted provider uses x-flux-triton-task). */
   headers?: Record<string, string>;
   bashTimeoutMs?: number;
+  /** Environment for Bash (secrets are stripped again before use); default: this process's. */
+  bashEnv?: NodeJS.ProcessEnv;
   /** How many times a turn is retried after transient failures outlast the SDK's retries. */
   turnRetries?: number;
 }

@@ -5,6 +5,7 @@ import { NdjsonEventLog } from './ndjsonEventLog.js';
 import { ProgressView, type ProgressViewOptions } from './progressView.js';
 import type { RunEventBus } from './runEventBus.js';
 import { RunLogger } from './runLogger.js';
+import type { RunState } from './runState.js';
 import { StateFileWriter } from './stateFileWriter.js';
 import { TranscriptWriter } from './transcriptWriter.js';
 
@@ -16,9 +17,12 @@ export interface RunRecorders {
   progress?: ProgressView;
 }
 
-export function attachRunRecorders(bus: RunEventBus, options: { runDir: string; progress?: ProgressViewOptions }): RunRecorders {
+export function attachRunRecorders(
+  bus: RunEventBus,
+  options: { runDir: string; progress?: ProgressViewOptions; /** The state a resumed run continues. */ resumedState?: RunState },
+): RunRecorders {
   const recorders: RunRecorders = {
-    state: bus.attach(new StateFileWriter({ runDir: options.runDir })),
+    state: bus.attach(new StateFileWriter({ runDir: options.runDir, ...(options.resumedState ? { initial: options.resumedState } : {}) })),
     events: bus.attach(new NdjsonEventLog({ runDir: options.runDir })),
     transcripts: bus.attach(new TranscriptWriter({ runDir: options.runDir })),
     log: bus.attach(new RunLogger({ runDir: options.runDir })),

@@ -101,8 +101,10 @@ function newTask(spec: { id: string; title?: string; phase?: string; agent?: str
  */
 export function reduceRunState(state: RunState | undefined, event: RunEvent): RunState {
   if (event.type === 'run:start') {
+    // Resuming this very run (its earlier state given): keep what was recorded per task.
+    const earlier = event.resumedFrom !== undefined && state?.runId === event.resumedFrom ? state : undefined;
     const tasks: Record<string, TaskRecord> = {};
-    for (const task of event.tasks) tasks[task.id] = newTask(task);
+    for (const task of event.tasks) tasks[task.id] = carryOver(newTask(task), earlier?.tasks[task.id]);
     const started: RunState = {
       schemaVersion: RUN_STATE_SCHEMA_VERSION,
       runId: event.runId,
@@ -114,7 +116,7 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
       startedAt: event.at,
       phases: event.phases.map((p) => ({ id: p.id, title: p.title })),
       tasks,
-      notices: [],
+      notices: earlier ? [...earlier.notices] : [],
     };
     if (event.resumedFrom) started.resumedFrom = event.resumedFrom;
     return started;
@@ -128,7 +130,8 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         delete next.reason;
         if (event.reason) next.reason = event.reason;
         if (event.state === 'running' && !task.startedAt) next.startedAt = event.at;
-        if (TERMINAL_STATES.has(event.state)) next.endedAt = event.at;
+        // A task settled before a resume ended when it ended then, not when the resume began.
+        if (TERMINAL_STATES.has(event.state)) next.endedAt = event.reason === 'resumed' && task.endedAt ? task.endedAt : event.at;
         else delete next.endedAt;
         return next;
       });
@@ -168,6 +171,20 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
     case 'run:end':
       return { ...state, status: event.status, endedAt: event.at };
   }
+}
+
+/**
+ * A task of a resumed run starts pending again but keeps its history: turns, usage, verify
+ * attempts and commit (a task done before the kill is not rerun, so this is all it has).
+ */
+function carryOver(fresh: TaskRecord, earlier: TaskRecord | undefined): TaskRecord {
+  if (!earlier) return fresh;
+  const kept: TaskRecord = { ...fresh, turns: earlier.turns, usage: earlier.usage, verify: earlier.verify, retries: earlier.retries };
+  if (earlier.model) kept.model = earlier.model;
+  if (earlier.startedAt) kept.startedAt = earlier.startedAt;
+  if (earlier.commit) kept.commit = earlier.commit;
+  if (earlier.endedAt && (earlier.state === 'succeeded' || earlier.state === 'cached')) kept.endedAt = earlier.endedAt;
+  return kept;
 }
 
 function updateTask(state: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState {

@@ -8,13 +8,17 @@ import { buildTaskMessage } from '../agent/index.js';
 import type { TurnRecord } from '../agent/types.js';
 import type { TaskGraph, TaskSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { readRunState, readTranscript } from '../events/index.js';
+import { readRunState, readTranscript, type RunState } from '../events/index.js';
 import { listRuns } from '../report/index.js';
 import { collectNeededFiles } from './neededFiles.js';
 
 export interface ResumePoint {
   runId: string;
+  /** The run's state as the stopped process left it; the resumed run's state continues it. */
+  state: RunState;
   settled: Record<string, 'succeeded' | 'cached'>;
+  /** Tasks the run left running or interrupted: their uncommitted outputs are expected. */
+  unfinished: string[];
   histories(graph: TaskGraph, workspaceDir: string): Promise<Map<string, Anthropic.MessageParam[]>>;
 }
 
@@ -48,7 +52,9 @@ export async function loadResumePoint(reportsDir: string, resume: true | string)
   }
   return {
     runId,
+    state,
     settled,
+    unfinished,
     async histories(graph, workspaceDir) {
       const histories = new Map<string, Anthropic.MessageParam[]>();
       const specs = new Map(graph.tasks.map((t) => [t.id, t]));

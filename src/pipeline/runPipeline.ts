@@ -17,7 +17,7 @@ import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { newRunId } from './runId.js';
-import { selectTasks, type RunScope } from './scope.js';
+import { assertKnownTasks, selectTasks, type RunScope } from './scope.js';
 import { buildSharedContext } from './sharedContext.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
 
@@ -33,6 +33,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   if (options.resume && options.tasks?.length) {
     throw new UserError('--resume and --task cannot be combined', 'Resume the run first, then rerun single tasks.');
   }
+  // Before the lock and the workspace: a typo must not `git init` a fresh workspace.
+  if (options.tasks?.length) assertKnownTasks(graph, options.tasks);
   const analysis = analyzeGraph(graph);
   const concurrency = options.concurrency ?? defaultConcurrency(analysis.width);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
@@ -47,11 +49,23 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
   await mkdir(workspaceDir, { recursive: true });
   const lock = await acquireWorkspaceLock(workspaceDir, { runId });
-  const provider = await createProviderOrRelease(options, env, graph.dir, lock.release);
+  // A hasty exit (a second Ctrl-C calls process.exit) skips `finally`; the lock still goes.
+  const releaseOnExit = (): void => lock.releaseSync();
+  process.on('exit', releaseOnExit);
+  const provider = await createProviderOrRelease(options, env, graph.dir, async () => {
+    process.off('exit', releaseOnExit);
+    await lock.release();
+  });
   try {
     await assertUsableWorkspace(workspaceDir);
-    if (existsSync(path.join(workspaceDir, '.git'))) await assertCleanWorkspace(workspaceDir);
-    await prepareWorkspace({ dir: workspaceDir, contextSourceDir: path.join(graph.dir, 'context'), contextFiles: graph.context, graphName: graph.name, runId });
+    if (existsSync(path.join(workspaceDir, '.git'))) {
+      // On resume, what the unfinished tasks' agents had written is the run's own work in progress.
+      const expected = resumePoint ? graph.tasks.filter((t) => resumePoint.unfinished.includes(t.id)).flatMap((t) => t.outputs) : [];
+      await assertCleanWorkspace(workspaceDir, expected);
+    }
+    // allowDirty: checked just above, with the resumed run's own leftovers allowed; a second,
+    // stricter check in prepareWorkspace would refuse every resume of a killed session.
+    await prepareWorkspace({ dir: workspaceDir, contextSourceDir: path.join(graph.dir, 'context'), contextFiles: graph.context, graphName: graph.name, runId, allowDirty: true });
 
     const taskCommits = new Map<string, TaskCommitRef>();
     for (const [taskId, commits] of await findTaskCommits(workspaceDir)) {
@@ -73,7 +87,11 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
 
     const bus = new RunEventBus();
-    const recorders = attachRecorders(bus, { runDir, ...(options.progress ? { progress: options.progress } : {}) });
+    const recorders = attachRecorders(bus, {
+      runDir,
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(resumePoint ? { resumedState: resumePoint.state } : {}),
+    });
     if (options.onEvent) bus.on(options.onEvent);
     const emit = (event: RunEvent): void => bus.emit(event);
 
@@ -91,6 +109,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     });
 
     emit({ type: 'run:notice', at: now().toISOString(), level: 'info', message: provider.describe() });
+    // A lock left by a killed run was cleared on the way in; say so rather than do it silently.
+    if (lock.staleLockCleared) emit({ type: 'run:notice', at: now().toISOString(), level: 'warn', message: lock.staleLockCleared.message });
 
     const runTask = createTaskRunner({
       graph,
@@ -101,10 +121,12 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       sharedContext: await buildSharedContext(graph),
       cliModel: options.model,
       python: resolvePython(env, projectRoot),
+      env,
       commitQueue: new CommitQueue(workspaceDir),
       taskCommits,
       histories,
       force: options.force ?? false,
+      failedOutputsDir: path.join(runDir, 'failed'),
       forced: scope.forced,
       emit,
       now,
@@ -140,6 +162,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   } finally {
     await provider.close();
     await lock.release();
+    process.off('exit', releaseOnExit);
   }
 }
 

@@ -32,17 +32,22 @@ export function dependentsOf(graph: Pick<TaskGraph, 'tasks'>, roots: Iterable<st
   return seen;
 }
 
+/** `--task` ids must name tasks of the graph; checked before the workspace is touched. */
+export function assertKnownTasks(graph: Pick<TaskGraph, 'tasks'>, requested: readonly string[]): void {
+  const known = new Set(graph.tasks.map((t) => t.id));
+  const unknown = requested.filter((id) => !known.has(id));
+  if (unknown.length > 0) {
+    throw new UserError(`unknown task ${unknown.join(', ')}`, `Known tasks: ${[...known].join(', ')}`);
+  }
+}
+
 export function selectTasks(
   graph: Pick<TaskGraph, 'tasks'>,
   requested: readonly string[],
   downstream: boolean,
   taskCommits: ReadonlyMap<string, TaskCommitRef>,
 ): RunScope {
-  const known = new Set(graph.tasks.map((t) => t.id));
-  const unknown = requested.filter((id) => !known.has(id));
-  if (unknown.length > 0) {
-    throw new UserError(`unknown task ${unknown.join(', ')}`, `Known tasks: ${[...known].join(', ')}`);
-  }
+  assertKnownTasks(graph, requested);
   const selected = new Set(requested);
   if (downstream) for (const id of dependentsOf(graph, requested)) selected.add(id);
 

@@ -1,13 +1,15 @@
 // One task from start to commit: the cache check, the agent session, verify and the
 // repair loop in the same conversation, then exactly one commit of the task's outputs.
 import type Anthropic from '@anthropic-ai/sdk';
+import path from 'node:path';
 import { AgentSession, buildTaskMessage, resolveModel, type Provider } from '../agent/index.js';
 import type { SessionOutcome, TurnRecord, Usage } from '../agent/types.js';
 import type { AgentDefinition, TaskGraph, TaskSpec } from '../config/types.js';
 import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
+import { checkEnvironment } from '../verify/commandCheck.js';
 import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
-import type { CommitQueue } from '../workspace/index.js';
+import { setAsideOutputs, type CommitQueue } from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
 import { collectNeededFiles } from './neededFiles.js';
@@ -27,12 +29,16 @@ export interface TaskRunnerDeps {
   sharedContext: string;
   cliModel?: string;
   python: string;
+  /** The run's environment (before secrets are stripped for tools and checks). */
+  env: NodeJS.ProcessEnv;
   commitQueue: CommitQueue;
   /** The latest commit of every task in the workspace; updated as this run commits. */
   taskCommits: Map<string, TaskCommitRef>;
   /** Conversations to continue, by task (resume). */
   histories: Map<string, Anthropic.MessageParam[]>;
   force: boolean;
+  /** Where a failed task's uncommitted outputs are kept (`<runDir>/failed`). */
+  failedOutputsDir: string;
   /** Tasks that run regardless of the cache (`--task`). */
   forced: ReadonlySet<string>;
   emit(event: RunEvent): void;
@@ -58,7 +64,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
   const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
   const at = (): string => deps.now().toISOString();
 
-  return async (scheduled, ctx) => {
+  const runTask = async (scheduled: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome> => {
     const task = specs.get(scheduled.id) as TaskSpec;
     const agent = deps.agents.get(task.agent) as AgentDefinition;
     const model = resolveModel({ cli: deps.cliModel, task: task.model, agent: agent.model, defaults: deps.graph.defaults.model });
@@ -82,6 +88,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       maxTurns: task.maxTurns ?? agent.maxTurns ?? deps.graph.defaults.maxTurns,
       tokenBudget: deps.graph.defaults.maxTokens,
       signal: ctx.signal,
+      // The agent's `python` is the interpreter the checks use, so its self-tests see what verify sees.
+      bashEnv: checkEnvironment(deps.python, deps.env),
       history: deps.histories.get(task.id),
       onTurn: (turn: TurnRecord) => {
         addUsage(usage, turn.usage);
@@ -158,5 +166,30 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     }
     // Same bytes as already committed: the task still succeeded, and its last commit stands.
     return { state: 'succeeded', reason: 'outputs identical to the last commit; nothing to commit' };
+  };
+
+  return async (scheduled, ctx) => {
+    let outcome: TaskOutcome;
+    try {
+      outcome = await runTask(scheduled, ctx);
+    } catch (error) {
+      outcome = { state: 'failed', reason: (error as Error).message };
+    }
+    // Interrupted work stays in place for --resume; failed work is set aside.
+    if (outcome.state === 'failed') {
+      const task = specs.get(scheduled.id) as TaskSpec;
+      const destination = path.join(deps.failedOutputsDir, task.id);
+      const moved = await deps.commitQueue.run(() => setAsideOutputs(deps.workspaceDir, task.outputs, destination));
+      if (moved.length > 0) {
+        deps.emit({
+          type: 'run:notice',
+          at: at(),
+          level: 'warn',
+          task: task.id,
+          message: `${task.id} failed: its uncommitted outputs (${moved.join(', ')}) were moved to ${destination} and the workspace restored`,
+        });
+      }
+    }
+    return outcome;
   };
 }

@@ -16,7 +16,9 @@ export class PhaseReporter implements RunEventSubscriber {
   private pending: Promise<void> = Promise.resolve();
   private readonly errors: unknown[] = [];
 
-  constructor(private readonly options: { runDir: string }) {}
+  constructor(private readonly options: { runDir: string; /** The state a resumed run continues. */ initial?: RunState }) {
+    this.state = options.initial;
+  }
 
   onEvent(event: RunEvent): void {
     this.state = reduceRunState(this.state, event);

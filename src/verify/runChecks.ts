@@ -44,6 +44,17 @@ export async function runChecks(specs: readonly VerifySpec[], ctx: VerifyContext
   const results: CheckResult[] = [];
   for (const spec of specs) {
     if (ctx.signal?.aborted) break;
+    const producer = skippedProducer(spec, specs, results);
+    if (producer) {
+      results.push({
+        name: describeCheck(spec),
+        status: 'skipped',
+        output: '',
+        reason: `the command that writes ${spec.kind === 'builtin' ? spec.path : ''} was skipped (${producer.reason ?? 'no reason given'})`,
+        durationMs: 0,
+      });
+      continue;
+    }
     try {
       results.push(await runOne(spec, ctx));
     } catch (error) {
@@ -56,6 +67,20 @@ export async function runChecks(specs: readonly VerifySpec[], ctx: VerifyContext
     }
   }
   return results;
+}
+
+/**
+ * A junit check reads what an earlier `run` check wrote; when that command was skipped,
+ * whatever file is there is not its result (an agent's own run, or a stale one), so the
+ * junit check is skipped too rather than judged.
+ */
+function skippedProducer(spec: VerifySpec, specs: readonly VerifySpec[], results: readonly CheckResult[]): CheckResult | undefined {
+  if (spec.kind !== 'builtin' || spec.check !== 'junit' || !spec.path) return undefined;
+  const junitPath = spec.path;
+  return results.find((result, i) => {
+    const earlier = specs[i];
+    return result.status === 'skipped' && earlier?.kind === 'run' && earlier.run.includes(junitPath);
+  });
 }
 
 export function checksPassed(results: readonly CheckResult[]): boolean {

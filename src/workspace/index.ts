@@ -6,3 +6,4 @@ export { prepareWorkspace, WORKSPACE_IGNORES, type PrepareWorkspaceOptions, type
 export { agentEmail, CommitQueue, taskCommitMessage, type TaskCommitRequest } from './commitQueue.js';
 export { findTaskCommits, lastCommitForTask, type TaskCommitRecord } from './taskCommits.js';
 export { outputsFingerprint } from './outputsFingerprint.js';
+export { setAsideOutputs } from './setAsideOutputs.js';

@@ -31,7 +31,9 @@ export interface Workspace {
 }
 
 /** What the workspace's .gitignore must contain: Python caches and the runner's lock. */
-export const WORKSPACE_IGNORES = ['__pycache__/', '*.pyc', '.pytest_cache/', '.venv/', `/${LOCK_FILE_NAME}`];
+// Caches that Python, pytest and its plugins leave behind when agents and checks run,
+// the placeholder that keeps an empty workspace/ folder in the project's own repo, and the lock.
+export const WORKSPACE_IGNORES = ['__pycache__/', '*.pyc', '.pytest_cache/', '.benchmarks/', '.hypothesis/', '.venv/', '/.gitkeep', `/${LOCK_FILE_NAME}`];
 
 export async function prepareWorkspace(options: PrepareWorkspaceOptions): Promise<Workspace> {
   const dir = path.resolve(options.dir);

@@ -4,6 +4,7 @@
 import { UserError } from '../errors.js';
 import { listChangedPaths, type ChangedPath } from './changedPaths.js';
 import { LOCK_FILE_NAME } from './git.js';
+import { compileGlob } from '../util/glob.js';
 
 /** Files changed or untracked in the workspace, except ignored files and the runner's lock. */
 export async function listUserChanges(dir: string): Promise<ChangedPath[]> {
@@ -22,14 +23,16 @@ export class DirtyWorkspaceError extends UserError {
     if (changes.length > LISTED_FILES) listed.push(`  ... and ${changes.length - LISTED_FILES} more`);
     super(
       `The workspace ${dir} has ${changes.length} uncommitted change(s):\n${listed.join('\n')}\n` +
-        'Commit or stash them, or use another --workspace; a run never starts over uncommitted work.',
+        'Commit or stash them, or use another --workspace; a run never starts over uncommitted work.\n' +
+        'If they are what an interrupted run left behind, continue it with flux-triton run --resume.',
       `Commit them (git -C ${dir} add -A && git -C ${dir} commit), stash them (git -C ${dir} stash -u), or use another --workspace.`,
     );
   }
 }
 
-/** Throws DirtyWorkspaceError when the workspace has uncommitted changes. */
-export async function assertCleanWorkspace(dir: string): Promise<void> {
-  const changes = await listUserChanges(dir);
+/** Throws DirtyWorkspaceError when the workspace has uncommitted changes, other than paths matching `expectedOutputs`. */
+export async function assertCleanWorkspace(dir: string, expectedOutputs: readonly string[] = []): Promise<void> {
+  const expected = expectedOutputs.map(compileGlob);
+  const changes = (await listUserChanges(dir)).filter((change) => !expected.some((matches) => matches(change.path)));
   if (changes.length > 0) throw new DirtyWorkspaceError(dir, changes);
 }

@@ -154,6 +154,18 @@ describe('runPipeline on a FLUX-shaped graph', () => {
     expect(events.filter((e) => e.type === 'task:verify')).toHaveLength(3);
   });
 
+  it("sets a failed task's outputs aside in the reports and leaves the workspace clean for the next run", async () => {
+    const project = makeProject([{ id: 'C1', phase: 'configs', verify: [{ run: 'grep -q never out/C1.txt' }] }]);
+    const { summary, events } = await run(project);
+    expect(summary.tasks.C1).toBe('failed');
+    expect(git(project.workspaceDir, 'status', '--porcelain')).toBe('');
+    expect(readFileSync(path.join(summary.runDir, 'failed', 'C1', 'out', 'C1.txt'), 'utf8')).toBe('C1 output\n');
+    expect(events.some((e) => e.type === 'run:notice' && e.message.includes('were moved to'))).toBe(true);
+    // Nothing blocks the next attempt: the workspace is clean, so the run starts (and fails the same way).
+    const again = await run(project);
+    expect(again.summary.tasks.C1).toBe('failed');
+  });
+
   it('caches a second run entirely, and --force runs it again', async () => {
     const project = makeProject();
     await run(project);

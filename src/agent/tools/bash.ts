@@ -57,11 +57,17 @@ export interface BashResult {
   timedOut: boolean;
 }
 
-export async function execBash(command: string, cwd: string, timeoutMs: number, signal?: AbortSignal): Promise<BashResult> {
+export async function execBash(
+  command: string,
+  cwd: string,
+  timeoutMs: number,
+  signal?: AbortSignal,
+  baseEnv: NodeJS.ProcessEnv = process.env,
+): Promise<BashResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('bash', ['-c', command], {
       cwd,
-      env: scrubEnv(process.env),
+      env: scrubEnv(baseEnv),
       detached: true, // its own process group, so the whole tree can be killed
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -101,7 +107,7 @@ export async function execBash(command: string, cwd: string, timeoutMs: number, 
 
 export async function runBash(input: z.infer<typeof bashInput>, ctx: ToolContext): Promise<string> {
   const timeoutMs = bashTimeoutMs(input.timeout, ctx.bashTimeoutMs);
-  const result = await execBash(input.command, ctx.workspace.root, timeoutMs, ctx.signal);
+  const result = await execBash(input.command, ctx.workspace.root, timeoutMs, ctx.signal, ctx.bashEnv);
   const output = result.output.trimEnd() || '(no output)';
   if (result.timedOut) {
     throw new ToolError(`${output}\n[killed: the command ran longer than its timeout of ${timeoutMs} ms]`);

@@ -6,5 +6,7 @@ export interface ToolContext {
   writeScope: WriteScope;
   /** Default Bash timeout when the call gives none. */
   bashTimeoutMs: number;
+  /** Base environment for Bash; secrets are stripped from it. */
+  bashEnv?: NodeJS.ProcessEnv | undefined;
   signal?: AbortSignal | undefined;
 }
