@@ -3,12 +3,13 @@
 // transcript so the agent continues instead of starting over.
 import type Anthropic from '@anthropic-ai/sdk';
 import { existsSync } from 'node:fs';
+import { rename } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTaskMessage } from '../agent/index.js';
 import type { TurnRecord } from '../agent/types.js';
 import type { TaskGraph, TaskSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { readRunState, readTranscript, type RunState } from '../events/index.js';
+import { readRunState, readTranscript, transcriptFile, type RunState } from '../events/index.js';
 import { listRuns } from '../report/index.js';
 import { collectNeededFiles } from './neededFiles.js';
 
@@ -60,12 +61,19 @@ export async function loadResumePoint(reportsDir: string, resume: true | string)
       const specs = new Map(graph.tasks.map((t) => [t.id, t]));
       for (const taskId of unfinished) {
         const task = specs.get(taskId);
-        const file = path.join(runDir, 'transcripts', `${taskId}.jsonl`);
+        const file = transcriptFile(runDir, taskId);
         if (!task || !existsSync(file)) continue;
         const turns = await readTranscript(file);
         const needed = await collectNeededFiles(workspaceDir, task.needs.map((id) => specs.get(id) as TaskSpec));
         const history = conversationFromTurns(buildTaskMessage(task, needed), turns);
-        if (history) histories.set(taskId, history);
+        if (history) {
+          // The continued session's turns follow on in the same transcript.
+          histories.set(taskId, history);
+        } else {
+          // The session restarts from turn 1: keep the old attempt's turns apart, so a later
+          // resume does not read two conversations as one.
+          await rename(file, file.replace(/\.jsonl$/, `.abandoned-${Date.now()}.jsonl`));
+        }
       }
       return histories;
     },
@@ -73,8 +81,8 @@ export async function loadResumePoint(reportsDir: string, resume: true | string)
 }
 
 /**
- * The messages up to the last turn whose tool results were recorded, or undefined when no
- * turn is complete (the session then restarts). A turn that opened with a repair prompt
+ * The messages up to the last complete turn (its tool results recorded, or the model's
+ * finished answer), or undefined when no turn is complete (the session then restarts). A turn that opened with a repair prompt
  * carries it in `prompt`.
  */
 export function conversationFromTurns(taskMessage: string, turns: readonly TurnRecord[]): Anthropic.MessageParam[] | undefined {
@@ -89,6 +97,9 @@ export function conversationFromTurns(taskMessage: string, turns: readonly TurnR
     messages.push({ role: 'assistant', content: turn.assistant });
     if (turn.toolResults.length > 0) {
       messages.push({ role: 'user', content: turn.toolResults });
+      lastComplete = messages.length;
+    } else if (turn.stopReason === 'end_turn' || turn.stopReason === 'stop_sequence') {
+      // The model had finished (verification was cut short): nothing to ask it again.
       lastComplete = messages.length;
     }
   }

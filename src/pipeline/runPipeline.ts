@@ -8,11 +8,11 @@ import { createProvider } from '../agent/index.js';
 import { loadProject } from '../config/index.js';
 import { ConfigError, UserError } from '../errors.js';
 import { RunEventBus } from '../events/index.js';
-import type { RunEvent } from '../events/types.js';
+import type { CommitInfo, RunEvent } from '../events/types.js';
 import { analyzeGraph } from '../graph/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
-import { acquireWorkspaceLock, CommitQueue, findTaskCommits, assertCleanWorkspace, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
+import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -75,12 +75,18 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
     let scope: RunScope = { initial: {}, forced: new Set() };
     if (options.tasks?.length) scope = selectTasks(graph, options.tasks, options.downstream ?? false, taskCommits);
+    const recoveredCommits: string[] = [];
     const histories = new Map<string, import('@anthropic-ai/sdk').default.MessageParam[]>();
     if (resumePoint) {
       Object.assign(scope.initial, resumePoint.settled);
       // A task committed by this run whose state write was lost when the process died is done:
       // committing it again would duplicate it.
-      for (const [taskId, ref] of taskCommits) if (ref.runId === runId && !scope.initial[taskId]) scope.initial[taskId] = 'succeeded';
+      for (const [taskId, ref] of taskCommits) {
+        if (ref.runId === runId && !scope.initial[taskId]) {
+          scope.initial[taskId] = 'succeeded';
+          recoveredCommits.push(taskId);
+        }
+      }
       for (const [taskId, history] of await resumePoint.histories(graph, workspaceDir)) {
         if (!scope.initial[taskId]) histories.set(taskId, history);
       }
@@ -109,6 +115,11 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     });
 
     emit({ type: 'run:notice', at: now().toISOString(), level: 'info', message: provider.describe() });
+    // Commits the killed process made but never recorded: put them in this run's state.
+    for (const taskId of recoveredCommits) {
+      const ref = taskCommits.get(taskId) as TaskCommitRef;
+      emit({ type: 'task:commit', at: now().toISOString(), task: taskId, commit: await describeCommit(workspaceDir, ref.sha) });
+    }
     // A lock left by a killed run was cleared on the way in; say so rather than do it silently.
     if (lock.staleLockCleared) emit({ type: 'run:notice', at: now().toISOString(), level: 'warn', message: lock.staleLockCleared.message });
 
@@ -164,6 +175,12 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await lock.release();
     process.off('exit', releaseOnExit);
   }
+}
+
+async function describeCommit(dir: string, sha: string): Promise<CommitInfo> {
+  const message = (await gitRaw(dir, ['show', '-s', '--format=%B', sha])).trim();
+  const files = (await gitRaw(dir, ['show', '--name-only', '--format=', sha])).split('\n').filter(Boolean);
+  return { sha, message, files };
 }
 
 /** A folder that is not yet a git repository must be empty (but for our lock), so nothing in it is overwritten. */

@@ -221,7 +221,9 @@ describe('runPipeline on a FLUX-shaped graph', () => {
     const events: RunEvent[] = [];
     const summary = await runPipeline(
       options(project, {
-        scriptedLatency: { defaultMs: 200 },
+        // C1 answers at once, everything else slowly: when C1 commits, the others are
+        // still mid-turn, so the abort always finds running sessions to interrupt.
+        scriptedLatency: { defaultMs: 400, perTask: { C1: 0 } },
         signal: controller.signal,
         onEvent: (e) => {
           events.push(e);
