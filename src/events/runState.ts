@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import type { Usage } from '../agent/types.js';
 import { UserError } from '../errors.js';
 import { TERMINAL_STATES, type CommitInfo, type RunEvent, type RunStatus, type TaskState, type VerifyAttempt } from './types.js';
+import { addUsage, zeroUsage as emptyUsage } from '../agent/usage.js';
 
 export const RUN_STATE_SCHEMA_VERSION = 1;
 
@@ -65,18 +66,8 @@ export interface RunState {
   notices: RunNotice[];
 }
 
-export function emptyUsage(): Usage {
-  return { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
-}
-
-export function addUsage(a: Usage, b: Usage): Usage {
-  return {
-    inputTokens: a.inputTokens + b.inputTokens,
-    outputTokens: a.outputTokens + b.outputTokens,
-    cacheCreationInputTokens: a.cacheCreationInputTokens + b.cacheCreationInputTokens,
-    cacheReadInputTokens: a.cacheReadInputTokens + b.cacheReadInputTokens,
-  };
-}
+// Usage arithmetic lives with the Usage type; re-exported for the reducer's readers.
+export { addUsage, emptyUsage };
 
 function newTask(spec: { id: string; title?: string; phase?: string; agent?: string; needs?: string[] }): TaskRecord {
   return {

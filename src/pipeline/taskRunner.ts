@@ -3,7 +3,8 @@
 import type Anthropic from '@anthropic-ai/sdk';
 import path from 'node:path';
 import { AgentSession, buildTaskMessage, resolveModel, type Provider } from '../agent/index.js';
-import type { SessionOutcome, TurnRecord, Usage } from '../agent/types.js';
+import type { SessionOutcome, TurnRecord } from '../agent/types.js';
+import { addUsage, zeroUsage } from '../agent/usage.js';
 import type { AgentDefinition, TaskGraph, TaskSpec } from '../config/types.js';
 import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
@@ -45,15 +46,6 @@ export interface TaskRunnerDeps {
   now(): Date;
 }
 
-const emptyUsage = (): Usage => ({ inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 });
-
-function addUsage(total: Usage, more: Usage): void {
-  total.inputTokens += more.inputTokens;
-  total.outputTokens += more.outputTokens;
-  total.cacheCreationInputTokens += more.cacheCreationInputTokens;
-  total.cacheReadInputTokens += more.cacheReadInputTokens;
-}
-
 function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
   if (outcome.reason === 'aborted') return { state: 'interrupted', reason: `interrupted ${when}` };
   const detail = outcome.message ? `: ${outcome.message}` : '';
@@ -77,7 +69,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       return { state: 'cached', reason: `inputs unchanged since ${previous.sha.slice(0, 7)}` };
     }
 
-    const usage = emptyUsage();
+    let usage = zeroUsage();
     const session = new AgentSession({
       client: deps.provider.client(task.id),
       model,
@@ -92,7 +84,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       bashEnv: checkEnvironment(deps.python, deps.env),
       history: deps.histories.get(task.id),
       onTurn: (turn: TurnRecord) => {
-        addUsage(usage, turn.usage);
+        usage = addUsage(usage, turn.usage);
         deps.emit({ type: 'task:turn', at: at(), task: task.id, turn });
       },
       onTransientFailure: (failure) => {
