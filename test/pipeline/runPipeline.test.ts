@@ -166,6 +166,21 @@ describe('runPipeline on a FLUX-shaped graph', () => {
     expect(again.summary.tasks.C1).toBe('failed');
   });
 
+  it('retries turns after 429s outlast the SDK, and lowers the concurrency after repeated ones', async () => {
+    const project = makeProject();
+    // Each config task's first turn is rate limited three times in a row: the SDK's own two
+    // retries are used up, so the session waits and retries the turn itself.
+    const rules = ['C1', 'C2', 'C3', 'C4', 'C5'].map((task) => ({ task, turn: 1, status: 429, retryAfterMs: 5, times: 3 }));
+    const { summary, events } = await run(project, { scriptedFaults: { rules }, concurrency: 4 });
+    expect(summary.status).toBe('succeeded');
+    const retried = events.filter((e) => e.type === 'run:notice' && /retrying turn 1/.test(e.message));
+    expect(retried.length).toBeGreaterThanOrEqual(3);
+    expect(events.some((e) => e.type === 'run:notice' && /lowered concurrency from 4 to 2/.test(e.message))).toBe(true);
+    // Every turn that was retried still ran exactly once in the transcript.
+    const c1Turns = events.filter((e) => e.type === 'task:turn' && e.task === 'C1').map((e) => (e.type === 'task:turn' ? e.turn.turn : 0));
+    expect(c1Turns).toEqual([1, 2]);
+  });
+
   it('caches a second run entirely, and --force runs it again', async () => {
     const project = makeProject();
     await run(project);
