@@ -91,8 +91,9 @@ export class ProgressView implements RunEventSubscriber {
     const stream = this.options.stream as Partial<NodeJS.WriteStream>;
     const lines = renderProgressFrame(this.state, {
       now: this.now(),
-      columns: stream.columns ?? 100,
-      rows: stream.rows ?? 40,
+      // A pseudo-terminal that never had its size set reports 0 columns and rows.
+      columns: stream.columns || 100,
+      rows: stream.rows || 40,
       color: this.color,
     });
     this.clearFrame();
