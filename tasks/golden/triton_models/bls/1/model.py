@@ -8,9 +8,10 @@ Per batch of requests: tokenize every prompt (CLIP, T5), call clip_encoder and t
 once, build seeded noise per row, then call dit_transformer once per Euler step for the
 whole batch, and vae_decoder once. Requests whose size or step count differ run as
 separate groups. The sampling math (noise, packing, ids, schedule, Euler step,
-postprocess) is imported from flux_pipeline.py, so it cannot drift from the reference.
+postprocess) is imported from flux_pipeline.py, so it cannot drift from the reference; the
+Triton handling shared by the five models comes from triton_model_utils.py beside it.
 
-`python model.py` runs a self-test on tiny random weights on CPU, without Triton.
+`python model.py` checks the BLS against the reference pipeline on tiny weights, without Triton.
 """
 
 import json
@@ -30,43 +31,32 @@ except ImportError:  # outside Triton: only the self-test runs, with the workspa
 MODEL_NAME = "bls"
 MAX_SIDE = 2048  # FLUX.1 is trained up to about 2 megapixels
 MAX_STEPS = 100
+utils = None  # triton_model_utils, imported by initialize() from beside flux_pipeline.py
 
 
-def import_flux_pipeline(parameters: dict):
-    """Import flux_pipeline.py from `flux_pipeline_dir`, the repository, or its parent."""
+def import_shared(args: dict):
+    """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
-    candidates = [parameters.get("flux_pipeline_dir", "")] + [str(p) for p in here.parents[2:4]]
+    candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
+    files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
-        if (Path(directory) / "flux_pipeline.py").is_file():
+        if all((Path(directory) / f).is_file() for f in files):
             sys.path.insert(0, directory)
             import flux_pipeline
-            return flux_pipeline
-    raise ImportError(f"{MODEL_NAME}: flux_pipeline.py not found in {candidates}; copy it into "
-                      f"the model repository or set the parameter 'flux_pipeline_dir'")
-
-
-class RequestError(ValueError):
-    """Something wrong with one request; it becomes that request's TritonError."""
+            import triton_model_utils
+            return flux_pipeline, triton_model_utils
+    raise ImportError(f"{MODEL_NAME}: {' and '.join(files)} not found together in {candidates};"
+                      f" copy both into the model repository or set 'flux_pipeline_dir'")
 
 
 class CalleeError(RuntimeError):
     """A model called over BLS answered with an error."""
 
 
-def dlpack(value: torch.Tensor):
-    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
-    return torch.utils.dlpack.to_dlpack(value.contiguous())
-
-
-def error_response(message: str):
-    return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(message))
-
-
 def failure_message(error: BaseException, batch: int) -> str:
-    out_of_memory = isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error)
-    if out_of_memory and torch.cuda.is_available():
-        torch.cuda.empty_cache()
-    hint = "; retry with fewer or smaller requests" if out_of_memory else ""
+    hint = "; retry with fewer or smaller requests" if utils.release_if_out_of_memory(error) else ""
     return f"{MODEL_NAME}: generating a batch of {batch} failed: {error}{hint}"
 
 
@@ -88,15 +78,14 @@ class Job:
 
 class TritonPythonModel:
     def initialize(self, args):
-        config = json.loads(args["model_config"])
-        parameters = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
-        gpu = args.get("model_instance_kind") == "GPU" and torch.cuda.is_available()
-        device_id = int(args.get("model_instance_device_id", "0"))
-        self.device = f"cuda:{device_id}" if gpu else "cpu"
+        global utils
+        self.fp, utils = import_shared(args)
+        model_args = utils.parse_args(args)
+        parameters, config = model_args.parameters, model_args.config
+        self.device = model_args.device
         # Ask callees for GPU outputs when we run on a GPU: latents never visit the host.
         self.memory = ({"preferred_memory": pb_utils.PreferredMemory(
-            pb_utils.TRITONSERVER_MEMORY_GPU, device_id)} if gpu else {})
-        self.fp = import_flux_pipeline(parameters)
+            pb_utils.TRITONSERVER_MEMORY_GPU, model_args.device_id)} if model_args.gpu else {})
         weights_dir = parameters.get("weights_dir", "")
         self.config = self.fp.config_for(weights_dir, parameters.get("variant", "schnell"))
         self.max_sequence_length = int(parameters.get("max_sequence_length", "0")
@@ -118,8 +107,9 @@ class TritonPythonModel:
                 return [default] * rows
             values = tensor.as_numpy()
             if values.dtype != dtype or values.shape != (rows, 1):
-                raise RequestError(f"input '{name}': expected {np.dtype(dtype).name} [{rows}, 1] "
-                                   f"(one per prompt), got {values.dtype} {list(values.shape)}")
+                raise utils.RequestError(
+                    f"input '{name}': expected {np.dtype(dtype).name} [{rows}, 1] "
+                    f"(one per prompt), got {values.dtype} {list(values.shape)}")
             return [v.item() for v in values[:, 0]]
 
         heights = scalar(pb_utils.get_input_tensor_by_name(request, "height"), "height",
@@ -133,41 +123,44 @@ class TritonPythonModel:
         seeds = scalar(pb_utils.get_input_tensor_by_name(request, "seed"), "seed", np.int64, 0)
         for name, values in (("height", heights), ("width", widths), ("num_inference_steps", steps)):
             if len(set(values)) != 1:
-                raise RequestError(f"input '{name}' must be the same for every row of a request")
+                raise utils.RequestError(
+                    f"input '{name}' must be the same for every row of a request")
         height, width, step_count = heights[0], widths[0], steps[0]
         multiple = cfg.size_multiple
         for name, side in (("height", height), ("width", width)):
             if side < multiple or side > MAX_SIDE or side % multiple:
-                raise RequestError(f"input '{name}': must be a multiple of {multiple} in "
-                                   f"[{multiple}, {MAX_SIDE}], got {side}")
+                raise utils.RequestError(f"input '{name}': must be a multiple of {multiple} in "
+                                         f"[{multiple}, {MAX_SIDE}], got {side}")
         if not 1 <= step_count <= MAX_STEPS:
-            raise RequestError(f"input 'num_inference_steps': must be in [1, {MAX_STEPS}], "
-                               f"got {step_count}")
+            raise utils.RequestError(f"input 'num_inference_steps': must be in [1, {MAX_STEPS}], "
+                                     f"got {step_count}")
         if not all(math.isfinite(g) for g in guidance):
-            raise RequestError("input 'guidance_scale': must be a finite number")
+            raise utils.RequestError("input 'guidance_scale': must be a finite number")
         if any(s < 0 for s in seeds):
-            raise RequestError(f"input 'seed': must be >= 0, got {seeds}")
+            raise utils.RequestError(f"input 'seed': must be >= 0, got {seeds}")
         return Job(index, prompts, height, width, step_count, guidance, seeds)
 
     @staticmethod
     def read_prompts(request) -> list:
         tensor = pb_utils.get_input_tensor_by_name(request, "prompt")
         if tensor is None:
-            raise RequestError("missing input 'prompt' (expected STRING [B, 1])")
+            raise utils.RequestError("missing input 'prompt' (expected STRING [B, 1])")
         values = tensor.as_numpy()
         if values.ndim != 2 or values.shape[1] != 1 or values.shape[0] < 1:
-            raise RequestError(f"input 'prompt': expected STRING [B, 1], got shape {list(values.shape)}")
+            raise utils.RequestError(
+                f"input 'prompt': expected STRING [B, 1], got shape {list(values.shape)}")
         prompts = []
         for value in values[:, 0]:
             if isinstance(value, str):
                 prompts.append(value)
                 continue
             if not isinstance(value, (bytes, np.bytes_)):
-                raise RequestError(f"input 'prompt': expected UTF-8 bytes, got {type(value).__name__}")
+                raise utils.RequestError(
+                    f"input 'prompt': expected UTF-8 bytes, got {type(value).__name__}")
             try:
                 prompts.append(bytes(value).decode("utf-8"))
             except UnicodeDecodeError as error:
-                raise RequestError(f"input 'prompt': not valid UTF-8 ({error})") from None
+                raise utils.RequestError(f"input 'prompt': not valid UTF-8 ({error})") from None
         return prompts
 
     # --- BLS calls ------------------------------------------------------------------------
@@ -189,7 +182,7 @@ class TritonPythonModel:
     def generate(self, prompts: list, height: int, width: int, steps: int, guidance: list,
                  seeds: list) -> torch.Tensor:
         """One group (same size and steps) -> uint8 images (B, H, W, 3) on the CPU."""
-        fp, cfg, batch = self.fp, self.config, len(prompts)
+        fp, cfg, batch, dlpack = self.fp, self.config, len(prompts), utils.dlpack
         clip_ids = fp.tokenize(self.clip_tokenizer, prompts, fp.CLIP_MAX_LENGTH)
         t5_ids = fp.tokenize(self.t5_tokenizer, prompts, self.max_sequence_length)
         # Every request is spelled out with literal model, input and output names, and its
@@ -261,7 +254,7 @@ class TritonPythonModel:
         responses = {}
         for job in jobs:
             if job.index in failed:
-                responses[job.index] = error_response(failed[job.index])
+                responses[job.index] = utils.error_response(failed[job.index])
                 continue
             stacked = torch.stack([images[job.index][r] for r in range(len(job.prompts))])
             responses[job.index] = pb_utils.InferenceResponse(
@@ -274,8 +267,8 @@ class TritonPythonModel:
         for index, request in enumerate(requests):
             try:
                 job = self.read_request(index, request)
-            except RequestError as error:
-                responses[index] = error_response(f"{MODEL_NAME}: {error}")
+            except utils.RequestError as error:
+                responses[index] = utils.error_response(f"{MODEL_NAME}: {error}")
                 continue
             groups.setdefault(job.group_key, []).append(job)
         for jobs in groups.values():
@@ -325,9 +318,6 @@ def self_test() -> None:
 
 
 if __name__ == "__main__":
-    try:
-        self_test()
-    except Exception as error:  # any failure -> non-zero exit for CI
-        print(f"{MODEL_NAME} self-test FAILED: {type(error).__name__}: {error}")
-        raise SystemExit(1)
-    print(f"{MODEL_NAME} self-test passed")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the workspace root
+    from triton_model_utils import run_self_test
+    run_self_test(MODEL_NAME, self_test)

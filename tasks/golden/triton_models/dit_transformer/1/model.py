@@ -4,15 +4,15 @@ Contract (tensor_contract.md), all FP32: hidden_states [B, L, 64], encoder_hidde
 [B, T, 4096], pooled_projections [B, 768], timestep [B, 1] (sigma in [0, 1]), img_ids
 [B, L, 3], txt_ids [B, T, 3], guidance [B, 1] (optional; required by dev, ignored by
 schnell) -> noise_pred [B, L, 64]. Computes in the `dtype` parameter (bf16 on GPU).
-The network comes from flux_pipeline.py (the project's single implementation), found via
-the `flux_pipeline_dir` parameter or beside the model repository.
+`load_transformer` from flux_pipeline.py builds the network (the project's single
+implementation); triton_model_utils.py, found in the same directory, reads and checks the
+inputs, groups requests by token counts and turns failures into per-request errors.
 
-`python model.py` runs a self-test on tiny random weights on CPU, without Triton.
+Its self-test (`python model.py`) runs dev and schnell on tiny random weights, without Triton.
 """
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -24,97 +24,39 @@ except ImportError:  # outside Triton: only the self-test runs, with the workspa
     pb_utils = None
 
 MODEL_NAME = "dit_transformer"
+utils = None  # triton_model_utils, imported by initialize() from beside flux_pipeline.py
 
 
-# --- shared plumbing (each model file carries its own copy so it reads on its own) -------
-
-def import_flux_pipeline(parameters: dict):
-    """Import flux_pipeline.py from `flux_pipeline_dir`, the repository, or its parent."""
+def import_shared(args: dict):
+    """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
-    candidates = [parameters.get("flux_pipeline_dir", "")] + [str(p) for p in here.parents[2:4]]
+    candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
+    files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
-        if (Path(directory) / "flux_pipeline.py").is_file():
+        if all((Path(directory) / f).is_file() for f in files):
             sys.path.insert(0, directory)
             import flux_pipeline
-            return flux_pipeline
-    raise ImportError(f"{MODEL_NAME}: flux_pipeline.py not found in {candidates}; copy it into "
-                      f"the model repository or set the parameter 'flux_pipeline_dir'")
+            import triton_model_utils
+            return flux_pipeline, triton_model_utils
+    raise ImportError(f"{MODEL_NAME}: {' and '.join(files)} not found together in {candidates};"
+                      f" copy both into the model repository or set 'flux_pipeline_dir'")
 
-
-class RequestError(ValueError):
-    """Something wrong with one request; it becomes that request's TritonError."""
-
-
-@dataclass(frozen=True)
-class Spec:
-    dtype: torch.dtype
-    dims: tuple  # without the batch dim; -1 = any size
-
-    def check(self, name: str, tensor) -> None:
-        expected = f"{str(self.dtype).replace('torch.', '')} [B, {', '.join(map(str, self.dims))}]"
-        if tensor is None:
-            raise RequestError(f"missing input '{name}' (expected {expected})")
-        ok_shape = tensor.dim() == len(self.dims) + 1 and tensor.shape[0] >= 1 and all(
-            d == -1 or d == s for d, s in zip(self.dims, tensor.shape[1:]))
-        if tensor.dtype != self.dtype or not ok_shape:
-            got = f"{str(tensor.dtype).replace('torch.', '')} {list(tensor.shape)}"
-            raise RequestError(f"input '{name}': expected {expected}, got {got}")
-
-
-# Tensor names stay string literals at the pb_utils call sites, so `flux-triton check` can
-# prove each one against config.pbtxt: the caller fetches `get_input_tensor_by_name(request,
-# "name")` and passes the result here, and builds `pb_utils.Tensor("name", ...)` itself.
-
-def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
-    """Input `name` (None when absent) as a torch tensor on `device` (DLPack when it is
-    already on a GPU), checked against `spec`: RequestError when missing or wrong."""
-    if tensor is not None:
-        if tensor.is_cpu():
-            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
-        else:
-            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
-    spec.check(name, tensor)
-    return tensor
-
-
-def dlpack(tensor: torch.Tensor):
-    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
-    return torch.utils.dlpack.to_dlpack(tensor.contiguous())
-
-
-def error_response(message: str):
-    return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(message))
-
-
-def is_out_of_memory(error: BaseException) -> bool:
-    return isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error)
-
-
-def failure_message(error: BaseException, batch: int) -> str:
-    if is_out_of_memory(error):
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()  # free what the failed batch held; keep serving
-        return (f"{MODEL_NAME}: GPU out of memory on a batch of {batch}; "
-                f"retry with fewer or smaller requests")
-    return f"{MODEL_NAME}: {type(error).__name__}: {error}"
-
-
-# --- the model ---------------------------------------------------------------------------
 
 class TritonPythonModel:
     def initialize(self, args):
-        config = json.loads(args["model_config"])
-        parameters = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
-        gpu = args.get("model_instance_kind") == "GPU" and torch.cuda.is_available()
-        self.device = f"cuda:{args.get('model_instance_device_id', '0')}" if gpu else "cpu"
-        fp = import_flux_pipeline(parameters)
+        global utils
+        fp, utils = import_shared(args)
+        model_args = utils.parse_args(args)
+        parameters, self.device = model_args.parameters, model_args.device
         self.dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
         self.model = fp.load_transformer(parameters.get("weights_dir", ""),
                                          parameters.get("variant", "schnell"), self.dtype,
                                          self.device)
         c = self.model.config
         self.needs_guidance = c.guidance_embed
-        f32 = torch.float32
+        f32, Spec = torch.float32, utils.Spec
         # Widths come from the loaded network, so tiny test weights validate correctly too.
         self.specs = {
             "hidden_states": Spec(f32, (-1, c.in_channels)),
@@ -126,6 +68,9 @@ class TritonPythonModel:
         }
         if self.needs_guidance:
             self.specs["guidance"] = Spec(f32, (1,))
+
+    def finalize(self):
+        self.model = None
 
     @torch.no_grad()
     def compute(self, hidden_states, encoder_hidden_states, pooled_projections, timestep,
@@ -151,52 +96,32 @@ class TritonPythonModel:
         }
         if self.needs_guidance:  # schnell has no guidance embedding: the input is ignored
             fetched["guidance"] = pb_utils.get_input_tensor_by_name(request, "guidance")
-        inputs = {name: read_input(tensor, name, self.specs[name], self.device)
+        inputs = {name: utils.read_input(tensor, name, self.specs[name], self.device)
                   for name, tensor in fetched.items()}
         batch = {name: t.shape[0] for name, t in inputs.items()}
         if len(set(batch.values())) != 1:
-            raise RequestError(f"inputs disagree on the batch size: {batch}")
+            raise utils.RequestError(f"inputs disagree on the batch size: {batch}")
         for ids, tokens in (("img_ids", "hidden_states"), ("txt_ids", "encoder_hidden_states")):
             if inputs[ids].shape[1] != inputs[tokens].shape[1]:
-                raise RequestError(f"input '{ids}' has {inputs[ids].shape[1]} rows but "
-                                   f"'{tokens}' has {inputs[tokens].shape[1]} tokens")
+                raise utils.RequestError(f"input '{ids}' has {inputs[ids].shape[1]} rows but "
+                                         f"'{tokens}' has {inputs[tokens].shape[1]} tokens")
         for name, tensor in inputs.items():
             if not torch.isfinite(tensor).all():
-                raise RequestError(f"input '{name}' contains NaN or infinity")
+                raise utils.RequestError(f"input '{name}' contains NaN or infinity")
         return inputs
 
+    def respond(self, velocity: torch.Tensor):
+        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        return pb_utils.InferenceResponse([
+            pb_utils.Tensor.from_dlpack("noise_pred", utils.dlpack(velocity)) if velocity.is_cuda
+            else pb_utils.Tensor("noise_pred", velocity.contiguous().numpy())])
+
     def execute(self, requests):
-        responses = [None] * len(requests)
-        groups = {}  # (image tokens, text tokens) -> [(request index, inputs)]
-        for index, request in enumerate(requests):
-            try:
-                inputs = self.read_request(request)
-            except RequestError as error:
-                responses[index] = error_response(f"{MODEL_NAME}: {error}")
-                continue
-            key = (inputs["hidden_states"].shape[1], inputs["encoder_hidden_states"].shape[1])
-            groups.setdefault(key, []).append((index, inputs))
-        for members in groups.values():
-            for (index, _), response in zip(members, self.run_batch(members)):
-                responses[index] = response
-        return responses
-
-    def run_batch(self, members: list) -> list:
-        """Concatenate the requests along the batch dim, run once, split back."""
-        sizes = [inputs["hidden_states"].shape[0] for _, inputs in members]
-        batch = {name: torch.cat([inputs[name] for _, inputs in members]) for name in self.specs}
-        try:
-            noise_pred = self.compute(**batch)
-        except Exception as error:  # OOM or a bug: fail this batch, keep serving
-            return [error_response(failure_message(error, sum(sizes))) for _ in members]
-        # An output computed on a GPU stays there for the caller (DLPack, no copy).
-        return [pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("noise_pred", dlpack(part)) if part.is_cuda
-            else pb_utils.Tensor("noise_pred", part.contiguous().numpy())])
-            for part in torch.split(noise_pred, sizes)]
-
-    def finalize(self):
-        self.model = None
+        # Requests batch together when their (image tokens, text tokens) are equal.
+        def tokens(inputs):
+            return inputs["hidden_states"].shape[1], inputs["encoder_hidden_states"].shape[1]
+        return utils.execute_batched(MODEL_NAME, requests, read=self.read_request,
+                                     group_key=tokens, compute=self.compute, respond=self.respond)
 
 
 # --- self-test: `python model.py` ----------------------------------------------------------
@@ -223,6 +148,7 @@ def self_test() -> None:
     here = Path(__file__).resolve()
     sys.path.insert(0, str(here.parents[3] / "testing"))
     from triton_harness import Repository, outputs_of, tiny_parameters
+    from triton_model_utils import check_out_of_memory_recovery  # at the workspace root
 
     for variant in ("dev", "schnell"):
         repo = Repository(here.parents[2], tiny_parameters(variant), models=[MODEL_NAME])
@@ -250,20 +176,11 @@ def self_test() -> None:
         np.testing.assert_allclose(outputs_of(responses[0])["noise_pred"], single[0], atol=1e-5)
         assert "img_ids" in responses[3].error().message()
 
-        def out_of_memory(*_args, **_kwargs):
-            raise torch.cuda.OutOfMemoryError("CUDA out of memory (simulated)")
-        real_model, model.model = model.model, out_of_memory
-        response = repo.execute(MODEL_NAME, [request(rows[0])])[0]
-        assert response.has_error() and "out of memory" in response.error().message()
-        model.model = real_model
-        assert not repo.execute(MODEL_NAME, [request(rows[0])])[0].has_error()
+        check_out_of_memory_recovery(repo, MODEL_NAME, rows[0])
         repo.close()
 
 
 if __name__ == "__main__":
-    try:
-        self_test()
-    except Exception as error:  # any failure -> non-zero exit for CI
-        print(f"{MODEL_NAME} self-test FAILED: {type(error).__name__}: {error}")
-        raise SystemExit(1)
-    print(f"{MODEL_NAME} self-test passed")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the workspace root
+    from triton_model_utils import run_self_test
+    run_self_test(MODEL_NAME, self_test)

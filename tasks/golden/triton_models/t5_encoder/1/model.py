@@ -2,15 +2,15 @@
 
 Contract (tensor_contract.md): input_ids INT64 [B, L] -> prompt_embeds FP32 [B, L, 4096],
 L = max_sequence_length (512 dev, 256 schnell); no attention mask, as FLUX was trained.
-The network comes from flux_pipeline.py (the project's single implementation), found via
-the `flux_pipeline_dir` parameter or beside the model repository.
+The encoder is flux_pipeline.py's `load_t5` (the project's single implementation); request
+checks, batching by sequence length, errors and OOM recovery come from triton_model_utils.py,
+which sits beside flux_pipeline.py.
 
-`python model.py` runs a self-test on tiny random weights on CPU, without Triton.
+`python model.py` runs a self-test (mixed lengths, bad requests, OOM) on tiny weights on CPU.
 """
 
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -22,90 +22,32 @@ except ImportError:  # outside Triton: only the self-test runs, with the workspa
     pb_utils = None
 
 MODEL_NAME = "t5_encoder"
+utils = None  # triton_model_utils, imported by initialize() from beside flux_pipeline.py
 
 
-# --- shared plumbing (each model file carries its own copy so it reads on its own) -------
-
-def import_flux_pipeline(parameters: dict):
-    """Import flux_pipeline.py from `flux_pipeline_dir`, the repository, or its parent."""
+def import_shared(args: dict):
+    """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
-    candidates = [parameters.get("flux_pipeline_dir", "")] + [str(p) for p in here.parents[2:4]]
+    candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
+    files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
-        if (Path(directory) / "flux_pipeline.py").is_file():
+        if all((Path(directory) / f).is_file() for f in files):
             sys.path.insert(0, directory)
             import flux_pipeline
-            return flux_pipeline
-    raise ImportError(f"{MODEL_NAME}: flux_pipeline.py not found in {candidates}; copy it into "
-                      f"the model repository or set the parameter 'flux_pipeline_dir'")
+            import triton_model_utils
+            return flux_pipeline, triton_model_utils
+    raise ImportError(f"{MODEL_NAME}: {' and '.join(files)} not found together in {candidates};"
+                      f" copy both into the model repository or set 'flux_pipeline_dir'")
 
-
-class RequestError(ValueError):
-    """Something wrong with one request; it becomes that request's TritonError."""
-
-
-@dataclass(frozen=True)
-class Spec:
-    dtype: torch.dtype
-    dims: tuple  # without the batch dim; -1 = any size
-
-    def check(self, name: str, tensor) -> None:
-        expected = f"{str(self.dtype).replace('torch.', '')} [B, {', '.join(map(str, self.dims))}]"
-        if tensor is None:
-            raise RequestError(f"missing input '{name}' (expected {expected})")
-        ok_shape = tensor.dim() == len(self.dims) + 1 and tensor.shape[0] >= 1 and all(
-            d == -1 or d == s for d, s in zip(self.dims, tensor.shape[1:]))
-        if tensor.dtype != self.dtype or not ok_shape:
-            got = f"{str(tensor.dtype).replace('torch.', '')} {list(tensor.shape)}"
-            raise RequestError(f"input '{name}': expected {expected}, got {got}")
-
-
-# Tensor names stay string literals at the pb_utils call sites, so `flux-triton check` can
-# prove each one against config.pbtxt: the caller fetches `get_input_tensor_by_name(request,
-# "name")` and passes the result here, and builds `pb_utils.Tensor("name", ...)` itself.
-
-def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
-    """Input `name` (None when absent) as a torch tensor on `device` (DLPack when it is
-    already on a GPU), checked against `spec`: RequestError when missing or wrong."""
-    if tensor is not None:
-        if tensor.is_cpu():
-            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
-        else:
-            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
-    spec.check(name, tensor)
-    return tensor
-
-
-def dlpack(tensor: torch.Tensor):
-    """A DLPack capsule for pb_utils.Tensor.from_dlpack (Triton needs C-contiguous memory)."""
-    return torch.utils.dlpack.to_dlpack(tensor.contiguous())
-
-
-def error_response(message: str):
-    return pb_utils.InferenceResponse(output_tensors=[], error=pb_utils.TritonError(message))
-
-
-def is_out_of_memory(error: BaseException) -> bool:
-    return isinstance(error, torch.cuda.OutOfMemoryError) or "out of memory" in str(error)
-
-
-def failure_message(error: BaseException, batch: int) -> str:
-    if is_out_of_memory(error):
-        if torch.cuda.is_available():
-            torch.cuda.empty_cache()  # free what the failed batch held; keep serving
-        return (f"{MODEL_NAME}: GPU out of memory on a batch of {batch}; "
-                f"retry with fewer or smaller requests")
-    return f"{MODEL_NAME}: {type(error).__name__}: {error}"
-
-
-# --- the model ---------------------------------------------------------------------------
 
 class TritonPythonModel:
     def initialize(self, args):
-        config = json.loads(args["model_config"])
-        parameters = {k: v["string_value"] for k, v in config.get("parameters", {}).items()}
-        gpu = args.get("model_instance_kind") == "GPU" and torch.cuda.is_available()
-        self.device = f"cuda:{args.get('model_instance_device_id', '0')}" if gpu else "cpu"
-        fp = import_flux_pipeline(parameters)
+        global utils
+        fp, utils = import_shared(args)
+        model_args = utils.parse_args(args)
+        parameters, self.device = model_args.parameters, model_args.device
         weights_dir = parameters.get("weights_dir", "")
         variant = parameters.get("variant", "schnell")
         self.max_length = int(parameters.get("max_sequence_length", "0")
@@ -113,7 +55,10 @@ class TritonPythonModel:
         self.model = fp.load_t5(weights_dir, fp.parse_dtype(parameters.get("dtype", "bfloat16")),
                                 self.device)
         self.vocab_size = self.model.config.vocab_size
-        self.spec = Spec(torch.int64, (-1,))  # input_ids
+        self.spec = utils.Spec(torch.int64, (-1,))  # input_ids
+
+    def finalize(self):
+        self.model = None
 
     @torch.no_grad()
     def compute(self, input_ids: torch.Tensor) -> torch.Tensor:
@@ -122,45 +67,27 @@ class TritonPythonModel:
 
     def read_request(self, request) -> torch.Tensor:
         """The request's input_ids, validated; RequestError when anything is wrong."""
-        ids = read_input(pb_utils.get_input_tensor_by_name(request, "input_ids"), "input_ids",
-                         self.spec, self.device)
-        if not 1 <= ids.shape[1] <= self.max_length:
-            raise RequestError(f"input 'input_ids': sequence length must be 1..{self.max_length} "
-                               f"(max_sequence_length), got {ids.shape[1]}")
-        if ids.min() < 0 or ids.max() >= self.vocab_size:
-            raise RequestError(f"input 'input_ids': token ids must be in [0, {self.vocab_size})")
+        ids = utils.read_input(pb_utils.get_input_tensor_by_name(request, "input_ids"),
+                               "input_ids", self.spec, self.device)
+        length, vocab = ids.shape[1], self.vocab_size
+        if not 1 <= length <= self.max_length:
+            raise utils.RequestError(f"input 'input_ids': sequence length must be "
+                                     f"1..{self.max_length} (max_sequence_length), got {length}")
+        if ids.min() < 0 or ids.max() >= vocab:
+            raise utils.RequestError(f"input 'input_ids': token ids must be in [0, {vocab})")
         return ids
 
+    def respond(self, embeds: torch.Tensor):
+        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        return pb_utils.InferenceResponse([
+            pb_utils.Tensor.from_dlpack("prompt_embeds", utils.dlpack(embeds)) if embeds.is_cuda
+            else pb_utils.Tensor("prompt_embeds", embeds.contiguous().numpy())])
+
     def execute(self, requests):
-        responses = [None] * len(requests)
-        groups = {}  # sequence length -> [(request index, input_ids)]: only equal lengths batch
-        for index, request in enumerate(requests):
-            try:
-                ids = self.read_request(request)
-            except RequestError as error:
-                responses[index] = error_response(f"{MODEL_NAME}: {error}")
-                continue
-            groups.setdefault(ids.shape[1], []).append((index, ids))
-        for members in groups.values():
-            for (index, _), response in zip(members, self.run_batch(members)):
-                responses[index] = response
-        return responses
-
-    def run_batch(self, members: list) -> list:
-        """Concatenate the requests along the batch dim, run once, split back."""
-        sizes = [ids.shape[0] for _, ids in members]
-        try:
-            embeds = self.compute(torch.cat([ids for _, ids in members]))
-        except Exception as error:  # OOM or a bug: fail this batch, keep serving
-            return [error_response(failure_message(error, sum(sizes))) for _ in members]
-        # An output computed on a GPU stays there for the caller (DLPack, no copy).
-        return [pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("prompt_embeds", dlpack(part)) if part.is_cuda
-            else pb_utils.Tensor("prompt_embeds", part.contiguous().numpy())])
-            for part in torch.split(embeds, sizes)]
-
-    def finalize(self):
-        self.model = None
+        # Only requests of equal sequence length batch together.
+        return utils.execute_batched(MODEL_NAME, requests, read=self.read_request,
+                                     group_key=lambda ids: ids.shape[1], compute=self.compute,
+                                     respond=self.respond)
 
 
 # --- self-test: `python model.py` ----------------------------------------------------------
@@ -169,6 +96,7 @@ def self_test() -> None:
     here = Path(__file__).resolve()
     sys.path.insert(0, str(here.parents[3] / "testing"))
     from triton_harness import Repository, outputs_of, tiny_parameters
+    from triton_model_utils import check_out_of_memory_recovery  # at the workspace root
 
     repo = Repository(here.parents[2], tiny_parameters("dev"), models=[MODEL_NAME])
     model = repo.models[MODEL_NAME].instance
@@ -193,20 +121,12 @@ def self_test() -> None:
     assert outputs_of(mixed[1])["prompt_embeds"].shape == (1, 5, model.model.config.d_model)
     np.testing.assert_allclose(outputs_of(mixed[0])["prompt_embeds"], single[0], atol=1e-5)
 
-    def out_of_memory(*_args, **_kwargs):
-        raise RuntimeError("CUDA error: out of memory (simulated)")
-    real_model, model.model = model.model, out_of_memory
-    response = repo.execute(MODEL_NAME, [request({"input_ids": ids[:1]})])[0]
-    assert response.has_error() and "out of memory" in response.error().message()
-    model.model = real_model
-    assert not repo.execute(MODEL_NAME, [request({"input_ids": ids[:1]})])[0].has_error()
+    check_out_of_memory_recovery(repo, MODEL_NAME, {"input_ids": ids[:1]},
+                                 RuntimeError("CUDA error: out of memory (simulated)"))
     repo.close()
 
 
 if __name__ == "__main__":
-    try:
-        self_test()
-    except Exception as error:  # any failure -> non-zero exit for CI
-        print(f"{MODEL_NAME} self-test FAILED: {type(error).__name__}: {error}")
-        raise SystemExit(1)
-    print(f"{MODEL_NAME} self-test passed")
+    sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the workspace root
+    from triton_model_utils import run_self_test
+    run_self_test(MODEL_NAME, self_test)
