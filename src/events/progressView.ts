@@ -26,6 +26,7 @@ export class ProgressView implements RunEventSubscriber {
   private readonly live: boolean;
   private readonly color: boolean;
   private linesDrawn = 0;
+  private ended = false;
   private lastDrawAt = 0;
   private pendingDraw: NodeJS.Timeout | undefined;
   private ticker: NodeJS.Timeout | undefined;
@@ -51,7 +52,8 @@ export class ProgressView implements RunEventSubscriber {
 
   async close(): Promise<void> {
     this.stopTimers();
-    if (this.live && this.state) this.draw();
+    // After run:end the final frame is already on screen; drawing again would repeat it.
+    if (this.live && this.state && !this.ended) this.draw();
   }
 
   private onLiveEvent(event: RunEvent): void {
@@ -71,6 +73,7 @@ export class ProgressView implements RunEventSubscriber {
       this.draw();
       this.write(`${plainLine(event, this.state as RunState)}\n`);
       this.linesDrawn = 0; // the final frame stays on screen
+      this.ended = true;
       return;
     }
     this.scheduleDraw();
