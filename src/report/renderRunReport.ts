@@ -115,10 +115,14 @@ function renderTaskDetail(task: TaskSummary, color: boolean): string {
     for (const result of attempt.results) {
       const note = result.status === 'skipped' ? ` — skipped: ${result.reason ?? 'no reason given'}` : '';
       lines.push(`  ${result.status.toUpperCase().padEnd(7)} ${result.name} (${formatDuration(result.durationMs)})${note}`);
-      if (result.status !== 'passed' && result.output.trim()) lines.push(...result.output.trimEnd().split('\n').map((l) => `      ${l}`));
+      const outputShown = result.status !== 'passed' && result.output.trim() !== '';
+      if (outputShown) lines.push(...result.output.trimEnd().split('\n').map((l) => `      ${l}`));
+      // A failed junit check's output usually lists its counts and failing cases already;
+      // add only what it does not mention.
       if (result.junit) {
-        lines.push(`      JUnit ${result.junit.file}: ${junitLine(result.junit)}`);
-        for (const c of result.junit.cases.filter((x) => x.status !== 'passed')) {
+        if (!outputShown) lines.push(`      JUnit ${result.junit.file}: ${junitLine(result.junit)}`);
+        const notMentioned = result.junit.cases.filter((x) => x.status !== 'passed' && !(outputShown && result.output.includes(x.name)));
+        for (const c of notMentioned) {
           lines.push(`        ${c.status.toUpperCase()} ${c.classname ? `${c.classname}::` : ''}${c.name}${c.message ? `: ${c.message}` : ''}`);
         }
       }
