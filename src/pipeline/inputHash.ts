@@ -2,20 +2,19 @@
 // whose key matches the one recorded on its last commit, with its outputs untouched
 // since, is `cached` and skipped.
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { AgentDefinition, TaskGraph, TaskSpec } from '../config/types.js';
+import type { AgentDefinition, TaskSpec } from '../config/types.js';
 
 export interface InputHashParts {
   agent: AgentDefinition;
   task: TaskSpec;
   model: string;
-  graph: Pick<TaskGraph, 'context' | 'dir'>;
+  /** The run's shared system-prompt prefix: the working rules and every context file, verbatim. */
+  sharedContext: string;
   /** The commit sha each need was satisfied by, in `needs` order. */
   needCommits: string[];
 }
 
-export async function computeInputHash(parts: InputHashParts): Promise<string> {
+export function computeInputHash(parts: InputHashParts): string {
   const hash = createHash('sha256');
   const feed = (label: string, value: string): void => {
     hash.update(`${label}\u0000${value.length}\u0000${value}\u0000`);
@@ -26,9 +25,7 @@ export async function computeInputHash(parts: InputHashParts): Promise<string> {
   const { source: _source, ...definition } = task;
   feed('task', JSON.stringify(definition));
   feed('model', parts.model);
-  for (const file of parts.graph.context) {
-    feed(`context:${file}`, await readFile(path.join(parts.graph.dir, 'context', file), 'utf8'));
-  }
+  feed('context', parts.sharedContext);
   parts.needCommits.forEach((sha, i) => feed(`need:${task.needs[i] ?? i}`, sha));
   return hash.digest('hex').slice(0, 24);
 }

@@ -2,7 +2,7 @@
 // not spend turns discovering them. Large sets are listed rather than inlined.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { simpleGit } from 'simple-git';
+import { gitRaw } from '../workspace/index.js';
 import type { TaskSpec } from '../config/types.js';
 import { compileGlob } from '../util/glob.js';
 
@@ -14,7 +14,7 @@ export interface NeededFile {
 }
 
 export async function collectNeededFiles(workspaceDir: string, needs: readonly TaskSpec[]): Promise<NeededFile[]> {
-  const tracked = (await simpleGit(workspaceDir).raw(['ls-files', '-z'])).split('\0').filter(Boolean);
+  const tracked = (await gitRaw(workspaceDir, ['ls-files', '-z'])).split('\0').filter(Boolean);
   const files: NeededFile[] = [];
   let budget = INLINE_LIMIT_BYTES;
   for (const need of needs) {

@@ -74,7 +74,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
 
     let scope: RunScope = { initial: {}, forced: new Set() };
-    if (options.tasks?.length) scope = selectTasks(graph, options.tasks, options.downstream ?? false, taskCommits);
+    if (options.tasks?.length) scope = selectTasks(graph, analysis, options.tasks, options.downstream ?? false, taskCommits);
     const recoveredCommits: string[] = [];
     const histories = new Map<string, import('@anthropic-ai/sdk').default.MessageParam[]>();
     if (resumePoint) {
@@ -144,10 +144,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     });
 
     const result = await executeGraph({
-      tasks: analysis.order.map((id) => {
-        const task = graph.tasks.find((t) => t.id === id);
-        return { id, phase: task?.phase ?? '', needs: task?.needs ?? [] };
-      }),
+      tasks: graph.tasks, // the executor orders them itself (topological, then phase, then file order)
       phases: graph.phases.map((p) => p.id),
       concurrency,
       phaseBarriers: options.phaseBarriers ?? false,

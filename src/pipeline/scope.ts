@@ -2,6 +2,7 @@
 // selection (`--task`, optionally `--downstream`), or what a killed run left undone
 // (`--resume`).
 import type { TaskGraph } from '../config/types.js';
+import type { GraphAnalysis } from '../graph/index.js';
 import { UserError } from '../errors.js';
 import type { TaskCommitRef } from './taskRunner.js';
 
@@ -11,25 +12,6 @@ export interface RunScope {
   initial: Record<string, InitialState>;
   /** Tasks that run even when their inputs hash the same as their last commit. */
   forced: Set<string>;
-}
-
-export function dependentsOf(graph: Pick<TaskGraph, 'tasks'>, roots: Iterable<string>): Set<string> {
-  const dependents = new Map<string, string[]>();
-  for (const task of graph.tasks) {
-    for (const need of task.needs) dependents.set(need, [...(dependents.get(need) ?? []), task.id]);
-  }
-  const seen = new Set<string>();
-  const stack = [...roots];
-  while (stack.length > 0) {
-    const id = stack.pop() as string;
-    for (const next of dependents.get(id) ?? []) {
-      if (!seen.has(next)) {
-        seen.add(next);
-        stack.push(next);
-      }
-    }
-  }
-  return seen;
 }
 
 /** `--task` ids must name tasks of the graph; checked before the workspace is touched. */
@@ -43,28 +25,30 @@ export function assertKnownTasks(graph: Pick<TaskGraph, 'tasks'>, requested: rea
 
 export function selectTasks(
   graph: Pick<TaskGraph, 'tasks'>,
+  analysis: Pick<GraphAnalysis, 'transitiveDependents'>,
   requested: readonly string[],
   downstream: boolean,
   taskCommits: ReadonlyMap<string, TaskCommitRef>,
 ): RunScope {
   assertKnownTasks(graph, requested);
   const selected = new Set(requested);
-  if (downstream) for (const id of dependentsOf(graph, requested)) selected.add(id);
+  if (downstream) for (const id of requested.flatMap((r) => analysis.transitiveDependents(r))) selected.add(id);
 
   const problems: string[] = [];
+  const missing = new Set<string>();
   for (const task of graph.tasks) {
     if (!selected.has(task.id)) continue;
     for (const need of task.needs) {
       if (!selected.has(need) && !taskCommits.has(need)) {
         problems.push(`${task.id} needs ${need}, which has never succeeded in this workspace`);
+        missing.add(need);
       }
     }
   }
   if (problems.length > 0) {
-    const missing = [...new Set(problems.map((p) => p.split(' needs ')[1]?.split(',')[0] ?? ''))];
     throw new UserError(
       problems.join('\n'),
-      `Run it first: flux-triton run --task ${missing.join(' --task ')}  (or run the whole graph with flux-triton run)`,
+      `Run it first: flux-triton run --task ${[...missing].join(' --task ')}  (or run the whole graph with flux-triton run)`,
     );
   }
   const initial: Record<string, InitialState> = {};

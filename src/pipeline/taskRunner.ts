@@ -62,7 +62,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     const model = resolveModel({ cli: deps.cliModel, task: task.model, agent: agent.model, defaults: deps.graph.defaults.model });
 
     const needCommits = task.needs.map((need) => deps.taskCommits.get(need)?.sha ?? 'none');
-    const inputHash = await computeInputHash({ agent, task, model, graph: deps.graph, needCommits });
+    const inputHash = computeInputHash({ agent, task, model, sharedContext: deps.sharedContext, needCommits });
     const previous = deps.taskCommits.get(task.id);
     const mayUseCache = !deps.force && !deps.forced.has(task.id) && !deps.histories.has(task.id);
     if (mayUseCache && previous?.inputHash === inputHash && !(await outputsChangedSince(deps.workspaceDir, previous.sha, task.outputs))) {

@@ -42,8 +42,3 @@ export async function missingPythonModules(python: string, modules: readonly str
   );
   return checks.filter((m): m is string => m !== undefined);
 }
-
-/** True when the interpreter starts at all. */
-export async function pythonAvailable(python: string): Promise<boolean> {
-  return (await missingPythonModules(python, ['sys'])).length === 0;
-}

@@ -14,7 +14,7 @@ export function describeCheck(spec: VerifySpec): string {
 }
 
 async function runOne(spec: VerifySpec, ctx: VerifyContext): Promise<CheckResult> {
-  if (spec.kind === 'run') return runCommandCheck(spec, ctx);
+  // Any check may name the Python modules it needs; missing ones make it skipped, never passed.
   if (spec.requires && spec.requires.length > 0) {
     const missing = await missingPythonModules(ctx.python, spec.requires);
     if (missing.length > 0) {
@@ -22,11 +22,12 @@ async function runOne(spec: VerifySpec, ctx: VerifyContext): Promise<CheckResult
         name: describeCheck(spec),
         status: 'skipped',
         output: '',
-        reason: `${missing.join(', ')} not installed for ${ctx.python}`,
+        reason: `${missing.join(', ')} not installed for ${ctx.python} (run scripts/setup-python.sh, or set FLUX_TRITON_PYTHON)`,
         durationMs: 0,
       };
     }
   }
+  if (spec.kind === 'run') return runCommandCheck(spec, ctx);
   switch (spec.check) {
     case 'pbtxt':
       return runPbtxtCheck(spec, ctx);

@@ -200,6 +200,9 @@ describe('runPipeline on a FLUX-shaped graph', () => {
     expect(third.summary.tasks.T1).toBe('succeeded');
     expect(third.summary.tasks.C1).toBe('cached');
     expect(third.summary.tasks.M2).toBe('cached');
+
+    const forced = await run(project, { force: true });
+    expect(Object.values(forced.summary.tasks).every((s) => s === 'succeeded')).toBe(true);
   });
 
   it('reruns one task, and with --downstream its dependents, refusing when a need never succeeded', async () => {
@@ -208,6 +211,8 @@ describe('runPipeline on a FLUX-shaped graph', () => {
     await run(project);
     const one = await run(project, { tasks: ['M1'] });
     expect(Object.keys(one.summary.tasks)).toEqual(['M1']);
+    // Selected tasks run even though their inputs are unchanged (no cache for --task).
+    expect(one.summary.tasks.M1).toBe('succeeded');
     const down = await run(project, { tasks: ['M1'], downstream: true });
     expect(Object.keys(down.summary.tasks).sort()).toEqual(['G', 'M1', 'T1', 'T2']);
   });

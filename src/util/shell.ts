@@ -1,0 +1,93 @@
+// `bash -c` with the guarantees both the agents' Bash tool and the verify commands need:
+// its own process group (a timeout or an abort kills everything it started, and
+// background processes cannot outlive it), secrets stripped from the environment, and
+// output capped to a head and a rolling tail, where tracebacks and test summaries are.
+import { spawn } from 'node:child_process';
+import { scrubEnv } from './secrets.js';
+
+export interface ShellOptions {
+  cwd: string;
+  timeoutMs: number;
+  /** Total characters of output kept (half head, half tail). */
+  maxOutputChars: number;
+  signal?: AbortSignal;
+  /** Base environment; secret-looking variables are removed from it. */
+  env?: NodeJS.ProcessEnv;
+}
+
+export interface ShellResult {
+  output: string;
+  exitCode: number | null;
+  timedOut: boolean;
+}
+
+/** Collects output up to a cap, keeping the head and a rolling tail. */
+class OutputCollector {
+  #head = '';
+  #tail = '';
+  #dropped = 0;
+  constructor(private readonly half: number) {}
+
+  push(chunk: string): void {
+    if (this.#head.length < this.half) {
+      const room = this.half - this.#head.length;
+      this.#head += chunk.slice(0, room);
+      chunk = chunk.slice(room);
+    }
+    if (chunk === '') return;
+    this.#tail += chunk;
+    if (this.#tail.length > this.half) {
+      this.#dropped += this.#tail.length - this.half;
+      this.#tail = this.#tail.slice(this.#tail.length - this.half);
+    }
+  }
+
+  text(): string {
+    if (this.#dropped === 0) return this.#head + this.#tail;
+    return `${this.#head}\n... [${this.#dropped} characters omitted] ...\n${this.#tail}`;
+  }
+}
+
+/** Rejects only when bash cannot be started; a failing command resolves with its exit code. */
+export function runShellCommand(command: string, options: ShellOptions): Promise<ShellResult> {
+  const { signal } = options;
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', ['-c', command], {
+      cwd: options.cwd,
+      env: scrubEnv(options.env ?? process.env),
+      detached: true, // its own process group, so the whole tree can be killed
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const output = new OutputCollector(Math.floor(options.maxOutputChars / 2));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
+
+    let timedOut = false;
+    const killGroup = (): void => {
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    };
+    const timer = setTimeout(() => {
+      timedOut = true;
+      killGroup();
+    }, options.timeoutMs);
+    const onAbort = (): void => killGroup();
+    signal?.addEventListener('abort', onAbort, { once: true });
+
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      reject(new Error(`could not start bash: ${error.message}`));
+    });
+    // Background processes left behind would hold the pipes open (and outlive the command).
+    child.on('exit', () => killGroup());
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      resolve({ output: output.text(), exitCode: code, timedOut });
+    });
+  });
+}
