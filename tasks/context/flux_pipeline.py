@@ -873,20 +873,31 @@ class FluxPipeline:
         pooled, embeds = self.encode_prompt(prompts, max_sequence_length or cfg.max_sequence_length)
         h, w = latent_size(height, width, cfg.vae)
         noise = torch.cat([initial_noise(s, cfg.latent_channels, h, w) for s in seeds])
-        latents = pack_latents(noise).to(self.device)
-        batch = len(prompts)
+        latents = self.sample(noise, pooled, embeds, steps, guidance_scale)
+        return to_uint8_images(self.decode(latents)).cpu().numpy()
+
+    @torch.no_grad()
+    def sample(self, noise: Tensor, pooled: Tensor, prompt_embeds: Tensor, steps: int,
+               guidance_scale: float) -> Tensor:
+        """Unpacked noise (B, C, h, w) and encoded prompts -> denoised unpacked latents, fp32.
+
+        The part of `__call__` after the text encoders, separate so that it can be checked
+        against reference latents computed from given embeddings (tasks/golden/oracle/).
+        """
+        cfg = self.config
+        batch, _, h, w = noise.shape
+        latents = pack_latents(noise.float()).to(self.device)
         img_ids = prepare_img_ids(h, w).expand(batch, -1, -1).to(self.device)
-        txt_ids = prepare_txt_ids(embeds.shape[1]).expand(batch, -1, -1).to(self.device)
+        txt_ids = prepare_txt_ids(prompt_embeds.shape[1]).expand(batch, -1, -1).to(self.device)
         guidance = (torch.full((batch,), float(guidance_scale), device=self.device)
                     if cfg.transformer.guidance_embed else None)
         sigmas = flow_match_sigmas(steps, latents.shape[1], cfg.uses_shift)
 
         def velocity(x: Tensor, sigma: Tensor) -> Tensor:
-            return self.predict_velocity(x, sigma, embeds, pooled, img_ids, txt_ids, guidance)
+            return self.predict_velocity(x, sigma, prompt_embeds, pooled, img_ids, txt_ids,
+                                         guidance)
 
-        latents = euler_denoise(latents, sigmas, velocity)
-        images = self.decode(unpack_latents(latents, h, w))
-        return to_uint8_images(images).cpu().numpy()
+        return unpack_latents(euler_denoise(latents, sigmas, velocity), h, w)
 
 
 def build_tiny_pipeline(seed: int = 0, variant: str = "schnell") -> FluxPipeline:
