@@ -71,7 +71,7 @@ TINY_PREFIX = "tiny"
 
 @dataclass(frozen=True)
 class TransformerConfig:
-    in_channels: int = 64  # packed: 4 latent channels per 2x2 patch
+    in_channels: int = 64  # packed: 16 latent channels x a 2x2 patch
     hidden_size: int = 3072
     num_heads: int = 24
     depth: int = 19  # double-stream blocks
@@ -146,9 +146,11 @@ def full_config(variant: str) -> FluxConfig:
     )
 
 
-# Tiny sizes follow diffusers' own FLUX tests. Latent channels 1 and in_channels 4 agree:
-# a 2x2 patch of a 1-channel latent is 4 values. One VAE level means no upsampling, so the
-# latent is as large as the image and any even height/width works.
+# Tiny sizes follow diffusers' own FLUX tests, but keep every structural path of the full
+# model: 2 latent channels (so the (c, dy, dx) packing order matters) and in_channels 8 = a
+# 2x2 patch of them; two VAE levels (one 2x upsample, a channel change, so nin_shortcut)
+# with 4 GroupNorm groups; the dev variant has the guidance embedding. The image is twice
+# the latent, so height and width must be multiples of 4.
 TINY_CLIP = dict(vocab_size=1000, hidden_size=32, num_hidden_layers=5, num_attention_heads=4,
                  intermediate_size=37, projection_dim=32, max_position_embeddings=CLIP_MAX_LENGTH,
                  hidden_act="gelu", bos_token_id=0, eos_token_id=1, pad_token_id=1)
@@ -162,13 +164,13 @@ def tiny_config(variant: str) -> FluxConfig:
     return FluxConfig(
         variant=variant,
         transformer=TransformerConfig(
-            in_channels=4, hidden_size=32, num_heads=2, depth=1, depth_single_blocks=1,
+            in_channels=8, hidden_size=32, num_heads=2, depth=1, depth_single_blocks=1,
             context_in_dim=TINY_T5["d_model"], vec_in_dim=TINY_CLIP["hidden_size"],
             axes_dim=(4, 4, 8), guidance_embed=variant == "dev"),
-        vae=VAEConfig(ch=4, ch_mult=(1,), num_res_blocks=1, z_channels=1, norm_groups=1),
+        vae=VAEConfig(ch=8, ch_mult=(1, 2), num_res_blocks=1, z_channels=2, norm_groups=4),
         max_sequence_length=48,
-        default_height=8,
-        default_width=8,
+        default_height=16,
+        default_width=16,
         default_steps=2,
     )
 

@@ -1,7 +1,7 @@
 """T003: each of the four compute models alone, through the in-process Triton stand-in.
 
 Run from the workspace root: python -m pytest tests/test_models.py -q --junitxml=test-results/T003.xml
-Tiny seeded weights on CPU (weights_dir "tiny"), so widths are the tiny ones (32, 4, 1)
+Tiny seeded weights on CPU (weights_dir "tiny"), so widths are the tiny ones (32, 8, 2)
 where the contract lists the full-size ones (4096, 64, 16); names, dtypes and ranks are
 checked against tensor_contract.md exactly.
 """
@@ -45,7 +45,7 @@ OUTPUT = {"clip_encoder": "pooled_embeds", "t5_encoder": "prompt_embeds",
 
 
 def example_inputs(model: str, batch: int, seed: int = 0) -> dict:
-    """Valid tiny inputs for `batch` rows: 8x8 image -> 8x8 latent -> 16 packed tokens."""
+    """Valid tiny inputs for `batch` rows: 16x16 image -> 8x8 latent -> 16 packed tokens."""
     rng = np.random.default_rng(seed)
     text_len = TINY.max_sequence_length
     if model == "clip_encoder":
