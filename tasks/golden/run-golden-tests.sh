@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Assemble a workspace the way the runner leaves it (context files at the root,
 # triton_models/, tests/) in a temp directory, run every model's self-test, then the
-# three golden test files with JUnit output. Usage: tasks/golden/run-golden-tests.sh [KEEP_DIR]
+# three golden test files with JUnit output, then the oracle tests (tasks/golden/oracle/:
+# the workspace's flux_pipeline.py against Black Forest Labs' reference outputs).
+# This is the one command that runs every Python test. Usage: tasks/golden/run-golden-tests.sh [KEEP_DIR]
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -25,4 +27,6 @@ for pair in T003:test_models T004:test_single_prompt T005:test_batch; do
   id="${pair%%:*}"; file="${pair##*:}"
   "$python" -m pytest "tests/$file.py" -q -p no:cacheprovider --junitxml="test-results/$id.xml" || status=1
 done
+FLUX_PIPELINE_DIR="$PWD" "$python" -m pytest "$here/oracle" -q -p no:cacheprovider \
+  --junitxml="test-results/oracle.xml" || status=1
 exit $status
