@@ -44,6 +44,10 @@ export function computeNeeds(doc: TasksMarkdown, prose: ProseReading, outputs: R
   };
   const tasksOf = (ref: Reference): string[] => [...ref.tasks, ...doc.tasks.filter((t) => ref.phases.includes(t.phase)).map((t) => t.id)];
 
+  for (const { line, text, ids } of prose.unknownIds) {
+    problems.push(configError(`\`${text}\` names ${ids.join(', ')}, which ${ids.length === 1 ? 'is' : 'are'} not a task in tasks.md`, { file: doc.file, line, column: 1 }, 'fix the id (a typo would silently drop this dependency), or remove the statement'));
+  }
+
   // 1. Phase order, with the prose's phase-level statements replacing the default.
   const phaseWaitsFor = new Map<number, number[]>(doc.phases.map((p) => [p.index, p.index > 0 ? [p.index - 1] : []]));
   const stated = new Map<number, Set<number>>();

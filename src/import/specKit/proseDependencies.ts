@@ -22,6 +22,8 @@ export interface ProseReading {
   statements: DependencyStatement[];
   /** Clauses with a dependency word whose sides name no task or phase. */
   notUnderstood: (ProseLine & { why: string })[];
+  /** Clauses naming ids tasks.md does not define: a typo that would silently drop a need. */
+  unknownIds: (ProseLine & { ids: string[] })[];
 }
 
 /** Left waits for right. */
@@ -30,7 +32,7 @@ const NEEDS = /\b(?:depends?\s+on|requires?|needs|after|blocked\s+by|waits?\s+fo
 const PRECEDES = /\b(?:before|blocks?|precedes?|unblocks?)\b/i;
 
 export function readProseDependencies(lines: readonly ProseLine[], doc: Pick<TasksMarkdown, 'phases' | 'tasks'>): ProseReading {
-  const reading: ProseReading = { statements: [], notUnderstood: [] };
+  const reading: ProseReading = { statements: [], notUnderstood: [], unknownIds: [] };
   for (const { line, text } of lines) {
     const body = text.replace(/^\s*(?:[-*+]|\d+\.)\s+/, '').trim();
     if (body === '' || body.startsWith('#') || body.startsWith('|')) continue;
@@ -39,7 +41,8 @@ export function readProseDependencies(lines: readonly ProseLine[], doc: Pick<Tas
     for (const clause of rest.split(/;|\s[-–—]\s(?!T?\d)|\.\s+(?=[A-Z])/)) {
       const statement = readClause(clause.trim(), subjectRef, doc);
       if (statement === undefined) continue;
-      if ('why' in statement) reading.notUnderstood.push({ line, text: clause.trim(), why: statement.why });
+      if ('ids' in statement) reading.unknownIds.push({ line, text: clause.trim(), ids: statement.ids });
+      else if ('why' in statement) reading.notUnderstood.push({ line, text: clause.trim(), why: statement.why });
       else reading.statements.push({ line, text: clause.trim(), ...statement });
     }
   }
@@ -66,7 +69,7 @@ function readClause(
   clause: string,
   subject: Reference | undefined,
   doc: Pick<TasksMarkdown, 'phases' | 'tasks'>,
-): { dependents: Reference; prerequisites: Reference } | { why: string } | undefined {
+): { dependents: Reference; prerequisites: Reference } | { why: string } | { ids: string[] } | undefined {
   const needs = NEEDS.exec(clause);
   const precedes = PRECEDES.exec(clause);
   const verb = needs && (!precedes || needs.index <= precedes.index) ? { match: needs, kind: 'needs' as const } : precedes ? { match: precedes, kind: 'precedes' as const } : undefined;
@@ -77,7 +80,7 @@ function readClause(
   if (isEmptyReference(leftRef) && leftRef.unknownIds.length === 0 && subject && !isEmptyReference(subject)) leftRef = subject;
   const rightRef = resolveReference(right, doc);
   const unknown = [...leftRef.unknownIds, ...rightRef.unknownIds];
-  if (unknown.length > 0) return { why: `${unknown.join(', ')} ${unknown.length === 1 ? 'is' : 'are'} not a task in tasks.md` };
+  if (unknown.length > 0) return { ids: unknown };
   if (isEmptyReference(leftRef) || isEmptyReference(rightRef)) {
     const side = isEmptyReference(leftRef) ? left.trim() || '(nothing)' : right.trim() || '(nothing)';
     return { why: `\`${side}\` names no task id, phase or user story` };
