@@ -35,7 +35,8 @@ export function loadAgents(dir: string): LoadAgentsResult {
   const files: string[] = [];
   for (const name of names) {
     const file = join(root, name);
-    if (!statSync(file).isFile()) continue;
+    // statSync follows links: a dangling one is not a file either, and is skipped with the rest.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
     if (isNonAgentDocument(name)) {
       problems.push(configWarning(`skipped ${name}: documentation, not an agent definition`, { file }, 'nothing to do; rename it (e.g. `docs-agent.md`) if it really is an agent'));
       continue;
@@ -48,7 +49,13 @@ export function loadAgents(dir: string): LoadAgentsResult {
 
   const firstDefinition = new Map<string, { file: string; line: number }>();
   for (const file of files) {
-    const bytes = readFileSync(file);
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      problems.push(configError(`cannot read the agent file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file }, 'make it readable, or remove it from the agents directory'));
+      continue;
+    }
     const notText = whyNotText(bytes);
     if (notText !== undefined) {
       problems.push(configError(`not an agent definition: ${notText}`, { file, line: 1, column: 1 }, 'remove the file from the agents directory, or replace it with a Markdown agent definition'));

@@ -118,4 +118,21 @@ describe('import spec-kit: bad plans', () => {
     expect(await runCli(['import', 'markdown', 'x.md'], io)).toBe(2);
     expect(io.err()).toContain("error: unknown plan format 'markdown'");
   });
+
+  it('answers a directory or a file in the way of the output with exit 2 and the path, not a stack trace', async () => {
+    const { dir } = projectWith('loose.md');
+    mkdirSync(join(dir, 'out.yaml'));
+    writeFileSync(join(dir, 'afile'), 'x');
+    const io = captureIo(dir);
+    expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '-o', 'out.yaml'], io)).toBe(2);
+    expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '-o', 'afile/graph.yaml'], io)).toBe(2);
+    expect(await runCli(['import', 'spec-kit', 'specs/001-payments', '--agents', 'agents'], io)).toBe(2);
+    const errors = io.err().split('\n').filter((l) => l.startsWith('error:'));
+    expect(errors).toEqual([
+      expect.stringMatching(/^error: \S+out\.yaml exists and was not written by `import spec-kit`/),
+      expect.stringMatching(/^error: cannot (write|copy the feature document to) \S+afile\/\S+ \((EEXIST|ENOTDIR): /),
+      expect.stringMatching(/^error: tasks\.md not found: \S+specs\/001-payments$/),
+    ]);
+    expect(io.err()).not.toContain('internal error');
+  });
 });

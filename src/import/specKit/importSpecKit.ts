@@ -16,7 +16,8 @@ import { isGeneratedGraph, renderGraphYaml, type GraphTask } from './graphYaml.j
 import { computeNeeds } from './needs.js';
 import { namedPaths } from './outputPaths.js';
 import { readProseDependencies } from './proseDependencies.js';
-import { parseTasksMarkdown, type SpecPhase, type SpecTask } from './tasksMarkdown.js';
+import { parseTasksMarkdown, type SpecPhase } from './tasksMarkdown.js';
+import { phaseIdsOf, promptOf, titleOf } from './taskText.js';
 
 export interface ImportSpecKitOptions {
   tasksFile: string;
@@ -53,6 +54,7 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   if (!existsSync(tasksFile) || !statSync(tasksFile).isFile()) {
     throw new UserError(`tasks.md not found: ${tasksFile}`, 'pass the file spec-kit\'s /tasks wrote, e.g. flux-triton import spec-kit specs/001-feature/tasks.md');
   }
+  const tasksText = fileStep('read', tasksFile, () => readFileSync(tasksFile, 'utf8'));
   const problems: ConfigProblem[] = [];
   const loadedAgents = loadAgents(options.agentsDir);
   problems.push(...loadedAgents.problems);
@@ -62,7 +64,7 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   }
   const agentMap: AgentMap | undefined = options.agentMapFile ? loadAgentMap(resolve(options.agentMapFile), loadedAgents.agents, problems) : undefined;
 
-  const doc = parseTasksMarkdown(tasksFile, readFileSync(tasksFile, 'utf8'));
+  const doc = parseTasksMarkdown(tasksFile, tasksText);
   problems.push(...doc.problems);
   if (hasErrors(problems)) return finish(problems);
 
@@ -157,51 +159,35 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   result.counts.phases = usedPhases.length;
 
   // Overwrite only what an earlier import wrote: the user's own graph is never replaced.
-  if (existsSync(graphFile) && !isGeneratedGraph(readFileSync(graphFile, 'utf8'))) {
+  if (existsSync(graphFile) && (statSync(graphFile).isDirectory() || !isGeneratedGraph(fileStep('read', graphFile, () => readFileSync(graphFile, 'utf8'))))) {
     throw new UserError(`${graphFile} exists and was not written by \`import spec-kit\`; it is left as it is`, 'choose another file with -o FILE, or move that one away');
   }
   for (const document of result.documents) {
     const target = join(graphDir, 'context', ...document.contextPath.split('/'));
-    mkdirSync(dirname(target), { recursive: true });
-    copyFileSync(document.source, target);
+    fileStep('copy the feature document to', target, () => {
+      mkdirSync(dirname(target), { recursive: true });
+      copyFileSync(document.source, target);
+    });
   }
   // The same checks as `flux-triton validate`, before the graph is written.
   const check = parseTaskGraph(graphFile, yaml, loadedAgents.agents);
   problems.push(...check.problems);
   if (hasErrors(check.problems)) return finish(problems);
-  mkdirSync(graphDir, { recursive: true });
-  writeFileSync(graphFile, yaml);
+  fileStep('write', graphFile, () => {
+    mkdirSync(graphDir, { recursive: true });
+    writeFileSync(graphFile, yaml);
+  });
   result.written = true;
   return finish(problems);
 }
 
-/** Readable ids: `setup`, `tests-first`, `user-story-1-browse-albums`; `phase-3-1` when the title has no ASCII words. */
-function phaseIdsOf(phases: readonly SpecPhase[]): Map<number, string> {
-  const ids = new Map<number, string>();
-  const used = new Set<string>();
-  for (const phase of phases) {
-    const words = (phase.title.toLowerCase().replace(/\([^)]*\)/g, ' ').match(/[a-z0-9]+/g) ?? []).slice(0, 6);
-    let id = words.join('-').slice(0, 48).replace(/-+$/, '') || `phase-${(phase.number ?? String(phase.index + 1)).replace(/\./g, '-')}`;
-    if (used.has(id)) id = `${id}-${phase.index + 1}`;
-    used.add(id);
-    ids.set(phase.index, id);
+/** A file-system failure (no permission, a file where a folder should be, a full disk) as the user's error, naming the path. */
+function fileStep<T>(what: string, path: string, step: () => T): T {
+  try {
+    return step();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === undefined) throw error;
+    throw new UserError(`cannot ${what} ${path} (${code}: ${(error as Error).message.replace(/^\w+: /, '')})`, 'check that the path is a writable folder or file, or choose another output with -o FILE');
   }
-  return ids;
 }
-
-function titleOf(task: SpecTask): string {
-  const text = task.description.replace(/\s+/g, ' ').trim() || task.id;
-  if (text.length <= 80) return text;
-  const cut = text.slice(0, 80);
-  return `${cut.slice(0, cut.lastIndexOf(' ') > 40 ? cut.lastIndexOf(' ') : 80)}…`;
-}
-
-function promptOf(task: SpecTask, phase: SpecPhase, outputs: readonly string[], context: readonly string[]): string {
-  const where = [`phase "${phase.title}"`, task.subsection ? `section "${task.subsection}"` : undefined, task.story ? `user story ${task.story}` : undefined].filter(Boolean).join(', ');
-  const lines = [task.description, '', `This is task ${task.id} of the feature's spec-kit plan (tasks.md, ${where}).`];
-  if (context.length > 0) lines.push(`The feature's documents are in your context: ${context.join(', ')}. Follow them.`);
-  lines.push(`Write only: ${outputs.join(', ')}.`);
-  if (phase.checkpoint) lines.push(`When this phase is complete: ${phase.checkpoint}`);
-  return `${lines.join('\n')}\n`;
-}
-
