@@ -3,7 +3,7 @@ import { loadAgents } from '../../src/config/agents.js';
 import { describeFromBody, parseAgentFile } from '../../src/config/agentFile.js';
 import { formatProblem } from '../../src/config/problems.js';
 import { TOOL_NAMES } from '../../src/config/types.js';
-import { writeFileSync } from 'node:fs';
+import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeTree } from './helpers.js';
 import { runCli } from '../../src/cli/runCli.js';
@@ -129,6 +129,16 @@ describe('loadAgents', () => {
       'nul.md:1:1: error: not an agent definition: it contains a NUL byte at offset 19, so it is binary, not Markdown\n  hint: remove the file from the agents directory, or replace it with a Markdown agent definition',
       'random.md:1:1: error: not an agent definition: it is not valid UTF-8 text (first bad byte near offset 2)\n  hint: remove the file from the agents directory, or replace it with a Markdown agent definition',
     ]);
+  });
+});
+
+describe('loadAgents on odd folder entries', () => {
+  it('skips a dangling link and a folder named like an agent', () => {
+    const dir = writeTree({ 'ok.md': '---\nname: ok\n---\nP.', 'folder.md/x': '' });
+    symlinkSync(join(dir, 'missing.md'), join(dir, 'dangling.md'));
+    const { agents, problems } = loadAgents(dir);
+    expect([...agents.keys()]).toEqual(['ok']);
+    expect(problems).toEqual([]);
   });
 });
 
