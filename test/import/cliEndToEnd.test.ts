@@ -16,7 +16,7 @@ function cli(args: string[], cwd: string) {
 }
 
 describe('flux-triton import spec-kit, then run --sync-tasks (built CLI)', () => {
-  it('imports, runs every task offline and ticks them in tasks.md', () => {
+  it('imports, runs every task offline, and ticks them in tasks.md when asked', () => {
     expect(existsSync(join(repoRoot, 'dist/cli/commands/import.js')), 'run `npm run build` first').toBe(true);
     const dir = copyFixture('albums-new');
     const imported = cli(['import', 'spec-kit', 'specs/002-photo-albums/tasks.md', '--agents', '.claude/agents'], dir);
@@ -26,11 +26,20 @@ describe('flux-triton import spec-kit, then run --sync-tasks (built CLI)', () =>
 
     const graph = 'specs/002-photo-albums/flux-triton/graph.yaml';
     expect(cli(['validate', '--graph', graph, '--agents', '.claude/agents'], dir).code).toBe(0);
-    const run = cli(['run', '--graph', graph, '--agents', '.claude/agents', '--workspace', 'ws', '--reports', 'reports', '--sync-tasks'], dir);
-    expect(run.stderr).toContain('11 succeeded');
-    expect(run.code).toBe(0);
-    expect(run.stderr).toContain('tasks.md:  specs/002-photo-albums/tasks.md: 11 task(s) ticked');
-    const ticked = readFileSync(join(dir, 'specs/002-photo-albums/tasks.md'), 'utf8').match(/^- \[x\] T\d+/gm);
+    const tasksMd = join(dir, 'specs/002-photo-albums/tasks.md');
+    const before = readFileSync(tasksMd);
+    const args = ['run', '--graph', graph, '--agents', '.claude/agents', '--workspace', 'ws', '--reports', 'reports'];
+    const first = cli(args, dir);
+    expect(first.stderr).toContain('11 succeeded');
+    expect(first.code).toBe(0);
+    expect(readFileSync(tasksMd)).toEqual(before); // no --sync-tasks, no change
+
+    // Run again with --sync-tasks: every task is cached (done before), so every one is ticked.
+    const second = cli([...args, '--sync-tasks'], dir);
+    expect(second.stderr).toContain('11 cached');
+    expect(second.code).toBe(0);
+    expect(second.stderr).toContain('tasks.md:  specs/002-photo-albums/tasks.md: 11 task(s) ticked');
+    const ticked = readFileSync(tasksMd, 'utf8').match(/^- \[x\] T\d+/gm);
     expect(ticked).toHaveLength(12); // T001 was ticked before
   }, 120_000);
 });

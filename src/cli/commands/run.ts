@@ -76,6 +76,8 @@ export default defineCommand({
         ...(tasksSync ? { onEvent: tasksSync.onEvent } : {}),
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
       });
+      // Tasks finished by an earlier run (a resume, or one run without --sync-tasks) are done too.
+      tasksSync?.tick(Object.entries(summary.tasks).filter(([, state]) => state === 'succeeded' || state === 'cached').map(([id]) => id));
       if (!values.json) {
         const counts = new Map<string, number>();
         for (const state of Object.values(summary.tasks)) counts.set(state, (counts.get(state) ?? 0) + 1);
