@@ -7,3 +7,4 @@ export { runPipeline, type RunOptions, type RunSummary } from './pipeline/index.
 export { checkRepository, formatFindings, reportToJson } from './triton/index.js';
 export { listRuns, loadRun, renderRunReport } from './report/index.js';
 export type { RunEvent, TaskState } from './events/types.js';
+export { importSpecKit, TasksSync, tickTasks, type ImportSpecKitOptions, type ImportSpecKitResult } from './import/index.js';

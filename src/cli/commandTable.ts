@@ -16,5 +16,6 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'plan', summary: 'Show the phases, what can run side by side and the critical path', load: () => import('./commands/plan.js') },
   { name: 'run', summary: 'Run the task graph: every task, a rerun of some, or a resume', load: () => import('./commands/run.js') },
   { name: 'report', summary: 'Show a run per phase, or one phase or task in detail', load: () => import('./commands/report.js') },
+  { name: 'import', summary: 'Turn a spec-kit plan (tasks.md) into a task graph', load: () => import('./commands/import.js') },
   { name: 'check', summary: 'Validate a Triton model repository before a server loads it', load: () => import('./commands/check.js') },
 ];

@@ -8,6 +8,7 @@ import { TOOL_NAMES, type AgentDefinition, type ConfigProblem, type ToolName } f
 import { configError, configWarning, hasErrors } from './problems.js';
 import { closestMatch, didYouMean, listNames } from './suggest.js';
 import { YamlSource } from './yamlSource.js';
+import { CLAUDE_CODE_KEYS, isClaudeCodeOnlyTool, splitPermissionRule } from './claudeCodeAgent.js';
 
 /** The front-matter keys this tool reads; anything else is kept in `extra`. */
 export const AGENT_KEYS = ['name', 'description', 'tools', 'model', 'maxTurns'] as const;
@@ -67,6 +68,15 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
     }
     data = (frontMatter.document.toJS() ?? {}) as Record<string, unknown>;
   }
+  if (!frontMatter) {
+    problems.push(
+      configWarning(
+        'no front matter: loaded with the name from the file name and the description from the first heading or paragraph, but Claude Code itself would skip this file',
+        at(1, 1),
+        'add `---` lines with `name:` and `description:` at the top so Claude Code loads it too',
+      ),
+    );
+  }
   const keyAt = (key: string) => frontMatter?.positionOf([key], 'key') ?? at(1, 1);
   const valueAt = (key: string) => frontMatter?.positionOf([key]) ?? at(1, 1);
 
@@ -105,13 +115,19 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
     if (parsed.kind === 'bad-type') {
       problems.push(configError('`tools` must be a comma-separated string or a list of tool names', valueAt('tools'), `e.g. \`tools: Read, Write, Bash\`; omit it to grant all of ${listNames(TOOL_NAMES)}`));
     } else {
+      for (const { entry, tool } of parsed.restricted) {
+        problems.push(configWarning(`tool \`${entry}\` is a Claude Code permission rule: granted as \`${tool}\`, without the restriction in parentheses`, valueAt('tools'), `this runner limits writes to the task's outputs; list plain tool names to silence this`));
+      }
+      for (const lacking of parsed.claudeCodeOnly) {
+        problems.push(configWarning(`tool \`${lacking}\` is a Claude Code tool this runner does not provide: the agent runs without it`, valueAt('tools'), `this runner's tools are ${listNames(TOOL_NAMES)}; remove \`${lacking}\` to silence this`));
+      }
       for (const unknown of parsed.unknown) {
         const suggestion = closestMatch(unknown, TOOL_NAMES);
         problems.push(configError(`unknown tool \`${unknown}\``, valueAt('tools'), `${suggestion ? `did you mean \`${suggestion}\`? ` : ''}valid tools are ${listNames(TOOL_NAMES)}`));
       }
       tools = parsed.tools;
       if (parsed.tools.length === 0 && parsed.unknown.length === 0) {
-        problems.push(configWarning('`tools` is empty: the agent can neither read nor write files', valueAt('tools'), 'list the tools it needs, or omit `tools` to grant all of them'));
+        problems.push(configWarning('`tools` grants none of this runner\'s tools: the agent can neither read nor write files', valueAt('tools'), 'list the tools it needs, or omit `tools` to grant all of them'));
       }
     }
   }
@@ -136,6 +152,11 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
   for (const key of Object.keys(data)) {
     if ((AGENT_KEYS as readonly string[]).includes(key)) continue;
     extra[key] = data[key];
+    if (key in CLAUDE_CODE_KEYS) {
+      const reason = CLAUDE_CODE_KEYS[key];
+      if (reason !== undefined) problems.push(configWarning(`Claude Code's \`${key}\` is kept but not used: ${reason}`, keyAt(key)));
+      continue;
+    }
     problems.push(configWarning(`unknown front-matter key \`${key}\` is ignored`, keyAt(key), `${didYouMean(key, AGENT_KEYS)}known keys are ${listNames(AGENT_KEYS)}`));
   }
 
@@ -146,27 +167,62 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
   return { agent, name, nameLine, problems };
 }
 
-type ParsedTools = { kind: 'bad-type' } | { kind: 'ok'; tools: ToolName[]; unknown: string[] };
+type ParsedTools =
+  | { kind: 'bad-type' }
+  | {
+      kind: 'ok';
+      tools: ToolName[];
+      /** Neither this runner's nor Claude Code's: a typo, an error. */
+      unknown: string[];
+      /** Claude Code tools this runner lacks (WebFetch, mcp__…): dropped with a warning. */
+      claudeCodeOnly: string[];
+      /** `Bash(git:*)`: granted as the plain tool, with a warning. */
+      restricted: { entry: string; tool: ToolName }[];
+    };
 
 /** `Read, Write` or `[Read, Write]`; duplicates collapse, order is kept. */
 function parseTools(value: unknown): ParsedTools {
   let names: string[];
-  if (typeof value === 'string') names = value.split(',');
+  if (typeof value === 'string') names = splitToolList(value);
   else if (Array.isArray(value) && value.every((v) => typeof v === 'string')) names = value as string[];
   else if (value === null) names = [];
   else return { kind: 'bad-type' };
   const tools: ToolName[] = [];
   const unknown: string[] = [];
+  const claudeCodeOnly: string[] = [];
+  const restricted: { entry: string; tool: ToolName }[] = [];
   for (const raw of names) {
-    const tool = raw.trim();
-    if (tool === '') continue;
+    const entry = raw.trim();
+    if (entry === '') continue;
+    const rule = splitPermissionRule(entry);
+    const tool = rule?.tool ?? entry;
     if ((TOOL_NAMES as readonly string[]).includes(tool)) {
       if (!tools.includes(tool as ToolName)) tools.push(tool as ToolName);
+      if (rule) restricted.push({ entry, tool: tool as ToolName });
+    } else if (isClaudeCodeOnlyTool(tool)) {
+      claudeCodeOnly.push(entry);
     } else {
-      unknown.push(tool);
+      unknown.push(entry);
     }
   }
-  return { kind: 'ok', tools, unknown };
+  return { kind: 'ok', tools, unknown, claudeCodeOnly, restricted };
+}
+
+/** Splits on commas outside parentheses, so `Bash(git add:*, git commit:*)` stays one entry. */
+function splitToolList(value: string): string[] {
+  const entries: string[] = [];
+  let depth = 0;
+  let current = '';
+  for (const char of value) {
+    if (char === '(') depth++;
+    else if (char === ')') depth = Math.max(0, depth - 1);
+    if (char === ',' && depth === 0) {
+      entries.push(current);
+      current = '';
+    } else current += char;
+  }
+  entries.push(current);
+  return entries;
 }
 
 /** The first heading's text, else the first paragraph, on one line. */

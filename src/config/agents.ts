@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { AgentDefinition, ConfigProblem } from './types.js';
 import { configError, configWarning } from './problems.js';
 import { parseAgentFile } from './agentFile.js';
+import { isNonAgentDocument, whyNotText } from './claudeCodeAgent.js';
 
 export interface LoadAgentsResult {
   /** Valid definitions by name. */
@@ -29,17 +30,38 @@ export function loadAgents(dir: string): LoadAgentsResult {
   }
 
   // Sorted so that "first definition" in duplicate messages is stable across machines.
-  const files = readdirSync(root)
-    .filter((name) => name.endsWith('.md'))
-    .sort()
-    .map((name) => join(root, name));
+  // Agents folders copied from real repositories hold a README.md and the like: not agents.
+  const names = readdirSync(root).filter((name) => name.endsWith('.md')).sort();
+  const files: string[] = [];
+  for (const name of names) {
+    const file = join(root, name);
+    // statSync follows links: a dangling one is not a file either, and is skipped with the rest.
+    if (!statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
+    if (isNonAgentDocument(name)) {
+      problems.push(configWarning(`skipped ${name}: documentation, not an agent definition`, { file }, 'nothing to do; rename it (e.g. `docs-agent.md`) if it really is an agent'));
+      continue;
+    }
+    files.push(file);
+  }
   if (files.length === 0) {
     problems.push(configWarning('no agent definitions (*.md) in the agents directory', { file: root }, 'add one Markdown file per agent, or pass `--agents DIR`'));
   }
 
   const firstDefinition = new Map<string, { file: string; line: number }>();
   for (const file of files) {
-    const parsed = parseAgentFile(file, readFileSync(file, 'utf8'));
+    let bytes: Buffer;
+    try {
+      bytes = readFileSync(file);
+    } catch (error) {
+      problems.push(configError(`cannot read the agent file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file }, 'make it readable, or remove it from the agents directory'));
+      continue;
+    }
+    const notText = whyNotText(bytes);
+    if (notText !== undefined) {
+      problems.push(configError(`not an agent definition: ${notText}`, { file, line: 1, column: 1 }, 'remove the file from the agents directory, or replace it with a Markdown agent definition'));
+      continue;
+    }
+    const parsed = parseAgentFile(file, bytes.toString('utf8'));
     problems.push(...parsed.problems);
     if (parsed.name === undefined) continue;
     const earlier = firstDefinition.get(parsed.name);

@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import { loadFaultPlan, parseLatencyOption } from '../../agent/index.js';
 import { UserError } from '../../errors.js';
+import { TasksSync } from '../../import/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
@@ -31,6 +32,7 @@ export default defineCommand({
     json: { type: 'boolean', help: 'Print events as NDJSON on stdout instead of the progress view' },
     'scripted-latency': { type: 'string', valueName: 'MS|FILE', help: 'Scripted provider: latency per turn in ms, or a latency plan file' },
     'scripted-faults': { type: 'string', valueName: 'FILE', help: 'Scripted provider: fault plan (YAML or JSON)' },
+    'sync-tasks': { type: 'boolean', help: 'For a graph from `import spec-kit`: tick each finished task in its tasks.md' },
   },
   positionals: { name: 'RUN', min: 0, max: 1 },
   async run({ values, positionals }, io) {
@@ -41,6 +43,7 @@ export default defineCommand({
     if (values.downstream && values.task.length === 0) {
       throw new UserError('--downstream needs --task', 'Example: flux-triton run --task T013 --downstream');
     }
+    const tasksSync = values['sync-tasks'] ? TasksSync.forGraph(paths.graphFile) : undefined;
     const concurrency = values.concurrency === undefined ? undefined : parseIntegerOption(values.concurrency, 'concurrency', { min: 1, max: 64 }, 'run');
 
     const controller = new AbortController();
@@ -70,8 +73,11 @@ export default defineCommand({
         scriptedFaults: values['scripted-faults'] ? await loadFaultPlan(values['scripted-faults']) : undefined,
         env: { ...io.env },
         signal: controller.signal,
+        ...(tasksSync ? { onEvent: tasksSync.onEvent } : {}),
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
       });
+      // Tasks finished by an earlier run (a resume, or one run without --sync-tasks) are done too.
+      tasksSync?.tick(Object.entries(summary.tasks).filter(([, state]) => state === 'succeeded' || state === 'cached').map(([id]) => id));
       if (!values.json) {
         const counts = new Map<string, number>();
         for (const state of Object.values(summary.tasks)) counts.set(state, (counts.get(state) ?? 0) + 1);
@@ -79,7 +85,8 @@ export default defineCommand({
         io.stderr.write(
           `\nRun ${summary.runId} ${summary.status}: ${tally}\n` +
             `  workspace: ${relative(io.cwd, summary.workspaceDir) || '.'}\n` +
-            `  reports:   ${relative(io.cwd, summary.runDir)}  (flux-triton report ${summary.runId})\n`,
+            `  reports:   ${relative(io.cwd, summary.runDir)}  (flux-triton report ${summary.runId})\n` +
+            (tasksSync ? `  tasks.md:  ${relative(io.cwd, tasksSync.tasksFile)}: ${tasksSync.ticked.length} task(s) ticked\n` : ''),
         );
       }
       return summary.exitCode;
