@@ -4,11 +4,14 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createProvider } from '../agent/index.js';
+import { createProvider, resolveModel } from '../agent/index.js';
+import { BudgetGuard, CostMeter, LIST_PRICES, PriceBook } from '../cost/index.js';
 import { loadProject } from '../config/index.js';
 import { ConfigError, UserError } from '../errors.js';
 import { RunEventBus } from '../events/index.js';
 import type { CommitInfo, RunEvent } from '../events/types.js';
+import type { AgentDefinition, TaskGraph } from '../config/types.js';
+import { writeHtmlSummary } from '../report/index.js';
 import { analyzeGraph } from '../graph/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
@@ -40,6 +43,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UserError(`--concurrency must be a whole number of at least 1, not ${concurrency}`);
   }
+
+  const prices = new PriceBook([LIST_PRICES, graph.defaults.pricing ?? {}, options.prices ?? {}]);
+  assertBudgetEnforceable(options, graph, agents, prices);
 
   const workspaceDir = path.resolve(options.workspaceDir);
   const reportsDir = path.resolve(options.reportsDir);
@@ -99,7 +105,18 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       ...(resumePoint ? { resumedState: resumePoint.state } : {}),
     });
     if (options.onEvent) bus.on(options.onEvent);
-    const emit = (event: RunEvent): void => bus.emit(event);
+    // Every event with usage is followed at once by its price (and, past a limit, a notice),
+    // so each subscriber sees a turn and its cost in that order.
+    const meter = new CostMeter(prices, resumePoint?.state);
+    const budget = new BudgetGuard(meter, { maxCostUsd: options.maxCostUsd, maxTokensPerTask: options.maxTokensPerTask }, `flux-triton run --resume ${runId}`);
+    const emit = (event: RunEvent): void => {
+      bus.emit(event);
+      const cost = meter.observe(event);
+      if (!cost) return;
+      bus.emit(cost);
+      const notice = budget.observe(cost);
+      if (notice) bus.emit(notice);
+    };
 
     emit({
       type: 'run:start',
@@ -141,6 +158,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       forced: scope.forced,
       emit,
       now,
+      stopBeforeTurn: (task) => budget.stopReason(task),
     });
 
     const result = await executeGraph({
@@ -158,10 +176,12 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
     emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
     await recorders.close();
+    await writeHtmlSummary(runDir);
     return {
       runId,
       status: result.status,
-      exitCode: EXIT_CODES[result.status],
+      // A spending limit that stopped work is a failure to finish (1), not a Ctrl-C (130).
+      exitCode: budget.stoppedWork && result.status !== 'succeeded' ? 1 : EXIT_CODES[result.status],
       tasks: result.states,
       runDir,
       workspaceDir,
@@ -171,6 +191,23 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await provider.close();
     await lock.release();
     process.off('exit', releaseOnExit);
+  }
+}
+
+/** A budget is only a promise when every task's model has a price; refuse before anything runs. */
+function assertBudgetEnforceable(options: RunOptions, graph: TaskGraph, agents: Map<string, AgentDefinition>, prices: PriceBook): void {
+  if (options.maxCostUsd === undefined) return;
+  const unpriced = new Set<string>();
+  for (const task of graph.tasks) {
+    const agent = agents.get(task.agent);
+    const model = resolveModel({ cli: options.model, task: task.model, agent: agent?.model, defaults: graph.defaults.model });
+    if (!prices.priceOf(model)) unpriced.add(model);
+  }
+  if (unpriced.size > 0) {
+    throw new UserError(
+      `--max-cost cannot be enforced: no price for model ${[...unpriced].join(', ')}`,
+      'Give its prices in the graph (defaults.pricing) or with --prices FILE, e.g. `my-model: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 }`.',
+    );
   }
 }
 
