@@ -40,7 +40,7 @@ function renderTurn(turn: TurnRecord, cost: TurnCost | undefined, where: string)
 }
 
 function renderToolCall(call: Anthropic.ToolUseBlock, result: Anthropic.ToolResultBlockParam | undefined, where: string): string {
-  const input = clipText(JSON.stringify(call.input, null, 2), MAX_TOOL_INPUT, where);
+  const input = clipText(formatToolInput(call.input), MAX_TOOL_INPUT, where);
   const error = result?.is_error === true;
   const resultText = result ? clipText(resultContent(result), MAX_TOOL_RESULT, where).text : 'no result recorded';
   return (
@@ -48,6 +48,14 @@ function renderToolCall(call: Anthropic.ToolUseBlock, result: Anthropic.ToolResu
     `<pre class="tool-input">${escapeHtml(input.text)}</pre>` +
     `<details class="tool-result"><summary>${error ? 'Error result' : 'Result'} (${resultText.length} characters)</summary><pre>${escapeHtml(resultText)}</pre></details></div>`
   );
+}
+
+/** `file_path: x` per field; a multi-line string (a file's content) shown as its text, not a JSON escape. */
+function formatToolInput(input: unknown): string {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) return JSON.stringify(input, null, 2);
+  return Object.entries(input as Record<string, unknown>)
+    .map(([key, value]) => (typeof value === 'string' ? (value.includes('\n') ? `${key}:\n${value}` : `${key}: ${value}`) : `${key}: ${JSON.stringify(value)}`))
+    .join('\n');
 }
 
 function resultContent(result: Anthropic.ToolResultBlockParam): string {
