@@ -22,7 +22,12 @@ export const modelPriceSchema = z.strictObject(
       })
       .optional(),
   },
-  { error: 'must be a mapping such as `{ input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 }`' },
+  {
+    error: (issue) =>
+      issue.code === 'unrecognized_keys'
+        ? `unknown key(s) ${issue.keys.join(', ')}; a price has input, output, cacheWrite, cacheRead and optionally longPrompt`
+        : 'must be a mapping such as `{ input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 }`',
+  },
 );
 
 /** Keys are model aliases (`sonnet`) or full ids (`claude-sonnet-5-5`). */
