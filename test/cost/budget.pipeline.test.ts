@@ -96,6 +96,12 @@ describe('--max-cost', () => {
     const html = readFileSync(path.join(stopped.runDir, 'summary.html'), 'utf8');
     expect(html).toMatch(/id="failure"[\s\S]*cost budget reached/);
 
+    // The spend before the stop counts: resuming under the same budget stops again at once.
+    const again = await runPipeline(options(project, { resume: stopped.runId, maxCostUsd: 0.000001 }));
+    expect(again.exitCode).toBe(1);
+    expect(again.tasks.A).toBe('interrupted');
+    expect(readJson<RunState>(again.runDir, 'state.json').tasks.A?.turns).toBe(1);
+
     const resumed = await runPipeline(options(project, { resume: stopped.runId, maxCostUsd: 10 }));
     expect(resumed.exitCode).toBe(0);
     expect(resumed.tasks).toEqual({ A: 'succeeded', B: 'succeeded', C: 'succeeded' });

@@ -82,3 +82,32 @@ describe('loadPriceFile', () => {
     await expect(loadPriceFile(write('broken.yaml', 'a: [1, 2\n'))).rejects.toThrow(/not valid YAML or JSON/);
   });
 });
+
+describe('state files from before costs were recorded', () => {
+  it('count a task that had turns as unknown, and one without as $0', async () => {
+    const { parseRunState } = await import('../../src/events/index.js');
+    const { summarizeRun } = await import('../../src/report/index.js');
+    const zero = usage(0, 0);
+    const task = (id: string, turns: number) => ({ id, title: id, phase: 'p', agent: 'a', needs: [], state: 'succeeded', turns, usage: turns ? usage(10, 10) : zero, verify: [], retries: 0 });
+    const old = parseRunState(
+      {
+        schemaVersion: 1,
+        runId: 'r',
+        graph: 'g.yaml',
+        graphName: 'g',
+        provider: 'scripted',
+        status: 'succeeded',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        phases: [{ id: 'p', title: 'P' }],
+        tasks: { A: task('A', 2), B: task('B', 0) },
+        notices: [],
+      },
+      'old-state.json',
+    );
+    const summary = summarizeRun(old);
+    const [a, b] = summary.phases[0]?.tasks ?? [];
+    expect(a?.costUsd).toBeNull();
+    expect(b?.costUsd).toBe(0);
+    expect(summary.costUsd).toBeNull();
+  });
+});
