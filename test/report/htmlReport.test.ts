@@ -34,7 +34,7 @@ describe('renderHtmlReport', () => {
     expect(doc.querySelector('svg.gantt g.gantt-task[data-task="T015"]')?.textContent).toContain('not started: blocked');
   });
 
-  it('leads a failed run with each unfinished task, its reason and its failing check output', () => {
+  it('leads a failed run with each unfinished task and its reason', () => {
     const failure = doc.querySelector('main > header + section');
     expect(failure?.id).toBe('failure');
     const text = failure?.textContent ?? '';
@@ -43,6 +43,25 @@ describe('renderHtmlReport', () => {
     expect(text).toContain('T015');
     expect(text).toContain('needs T012 (failed)');
     expect(text).not.toContain('T006');
+  });
+
+  it('shows the output of the checks that failed a task\'s last verify attempt', () => {
+    const events = sampleRunEvents().flatMap((e): RunEvent[] =>
+      e.type === 'task:state' && e.task === 'T012' && e.state === 'failed'
+        ? [
+            {
+              type: 'task:verify',
+              at: e.at,
+              task: 'T012',
+              attempt: { attempt: 0, passed: false, results: [{ name: 'pbtxt', status: 'failed', output: 'config.pbtxt:3: dims must be positive', durationMs: 5 }] },
+            },
+            { ...e, reason: 'verification failed after 0 repair attempt(s): pbtxt' },
+          ]
+        : [e],
+    );
+    const failure = dom(renderHtmlReport(record(events))).getElementById('failure');
+    expect(failure?.textContent).toContain('verification failed after 0 repair attempt(s): pbtxt');
+    expect(failure?.querySelector('pre')?.textContent).toBe('config.pbtxt:3: dims must be positive');
   });
 
   it('has no failure section when every task succeeded', () => {
