@@ -4,18 +4,18 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
-import { createProvider, resolveModel } from '../agent/index.js';
+import { createProvider } from '../agent/index.js';
 import { BudgetGuard, CostMeter, LIST_PRICES, PriceBook } from '../cost/index.js';
 import { loadProject } from '../config/index.js';
 import { ConfigError, UserError } from '../errors.js';
 import { RunEventBus } from '../events/index.js';
 import type { CommitInfo, RunEvent } from '../events/types.js';
-import type { AgentDefinition, TaskGraph } from '../config/types.js';
-import { writeHtmlSummary } from '../report/index.js';
 import { analyzeGraph } from '../graph/index.js';
+import { writeHtmlSummary } from '../report/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
 import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
+import { assertBudgetEnforceable } from './budgetCheck.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -191,23 +191,6 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     await provider.close();
     await lock.release();
     process.off('exit', releaseOnExit);
-  }
-}
-
-/** A budget is only a promise when every task's model has a price; refuse before anything runs. */
-function assertBudgetEnforceable(options: RunOptions, graph: TaskGraph, agents: Map<string, AgentDefinition>, prices: PriceBook): void {
-  if (options.maxCostUsd === undefined) return;
-  const unpriced = new Set<string>();
-  for (const task of graph.tasks) {
-    const agent = agents.get(task.agent);
-    const model = resolveModel({ cli: options.model, task: task.model, agent: agent?.model, defaults: graph.defaults.model });
-    if (!prices.priceOf(model)) unpriced.add(model);
-  }
-  if (unpriced.size > 0) {
-    throw new UserError(
-      `--max-cost cannot be enforced: no price for model ${[...unpriced].join(', ')}`,
-      'Give its prices in the graph (defaults.pricing) or with --prices FILE, e.g. `my-model: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 }`.',
-    );
   }
 }
 
