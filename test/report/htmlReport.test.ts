@@ -64,10 +64,17 @@ describe('renderHtmlReport', () => {
     expect(failure?.querySelector('pre')?.textContent).toBe('config.pbtxt:3: dims must be positive');
   });
 
-  it('has no failure section when every task succeeded', () => {
-    const ok = sampleRunEvents().filter((e) => !('task' in e) || ['T006', 'T007'].includes(e.task as string));
-    const okRecord = record(ok.map((e) => (e.type === 'run:start' ? { ...e, tasks: e.tasks.filter((t) => ['T006', 'T007'].includes(t.id)) } : e.type === 'run:end' ? { ...e, status: 'succeeded' as const } : e)));
-    expect(dom(renderHtmlReport(okRecord)).getElementById('failure')).toBeNull();
+  it('has no failure section when the run succeeded, even with tasks outside its scope left pending', () => {
+    // As after `run --task T006 --task T007`: T012 was not in scope and stays pending.
+    const inScope = ['T006', 'T007'];
+    const ok = sampleRunEvents().filter((e) => !('task' in e) || inScope.includes(e.task as string));
+    const okRecord = record(
+      ok.map((e) => (e.type === 'run:start' ? { ...e, tasks: e.tasks.filter((t) => [...inScope, 'T012'].includes(t.id)) } : e.type === 'run:end' ? { ...e, status: 'succeeded' as const } : e)),
+    );
+    expect(okRecord.state.tasks.T012?.state).toBe('pending');
+    const page = dom(renderHtmlReport(okRecord));
+    expect(page.getElementById('failure')).toBeNull();
+    expect(page.querySelector('svg.gantt g.gantt-task[data-task="T012"]')?.textContent).toContain('not started: pending');
   });
 
   it('shows verify attempts with check results, and JUnit cases', () => {

@@ -13,7 +13,8 @@ import type { RunRecord } from './runRecord.js';
 import { renderTaskSection } from './taskSection.js';
 import { buildTimeline } from './timeline.js';
 
-const NOT_DONE = new Set(['failed', 'blocked', 'interrupted', 'pending', 'running', 'verifying', 'repairing']);
+// `pending` is left out: after `run --task`, tasks outside the scope stay pending, which is not a failure.
+const NOT_DONE = new Set(['failed', 'blocked', 'interrupted', 'running', 'verifying', 'repairing']);
 
 export function renderHtmlReport(record: RunRecord): string {
   const { state } = record;
@@ -57,8 +58,9 @@ function renderHeader(summary: RunSummary, models: string[]): string {
 
 /** A run that did not fully succeed opens with what went wrong and why. */
 function renderFailure(summary: RunSummary, tasks: TaskSummary[]): string {
+  if (summary.status === 'succeeded') return '';
   const notDone = tasks.filter((t) => NOT_DONE.has(t.state));
-  if (summary.status === 'succeeded' && notDone.length === 0) return '';
+  const notStarted = tasks.filter((t) => t.state === 'pending').map((t) => t.id);
   const items = notDone.map((t) => {
     const last = t.verify.at(-1);
     const failedChecks = last && !last.passed ? last.results.filter((r) => r.status === 'failed') : [];
@@ -70,7 +72,9 @@ function renderFailure(summary: RunSummary, tasks: TaskSummary[]): string {
   const warnings = summary.notices.filter((n) => n.level === 'warn').map((n) => `<li class="notice-warn">${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`);
   return (
     `<section class="failure" id="failure"><h2>Run ${escapeHtml(summary.status)}: ${escapeHtml(describeCounts(summary.counts))}</h2>` +
-    `<p>What did not finish, and why:</p><ul>${items.join('')}</ul>${warnings.length ? `<p>Warnings:</p><ul>${warnings.join('')}</ul>` : ''}</section>`
+    `<p>What did not finish, and why:</p><ul>${items.join('')}</ul>` +
+    (notStarted.length ? `<p>Not started (outside this run's scope, or the run stopped first): ${escapeHtml(notStarted.join(', '))}.</p>` : '') +
+    `${warnings.length ? `<p>Warnings:</p><ul>${warnings.join('')}</ul>` : ''}</section>`
   );
 }
 
