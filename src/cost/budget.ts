@@ -31,18 +31,31 @@ export class BudgetGuard {
 
   /** Why `task` may not start another turn, or undefined when it may. */
   stopReason(task: string): string | undefined {
-    const { maxCostUsd, maxTokensPerTask } = this.limits;
+    const reason = this.#runLimit() ?? this.#taskLimit(task);
+    if (reason !== undefined) this.#stops++;
+    return reason;
+  }
+
+  /** Why no further task may start: the run-wide cost limit (a task's token limit applies to its own turns). */
+  runLimitReason(): string | undefined {
+    const reason = this.#runLimit();
+    if (reason === undefined) return undefined;
+    this.#stops++;
+    return `not started: ${reason}`;
+  }
+
+  #runLimit(): string | undefined {
+    const { maxCostUsd } = this.limits;
     const spent = this.meter.runCostUsd;
-    if (maxCostUsd !== undefined && spent !== null && spent >= maxCostUsd) {
-      this.#stops++;
-      return `cost budget reached: $${spent.toFixed(4)} spent of --max-cost $${maxCostUsd}`;
-    }
+    if (maxCostUsd === undefined || spent === null || spent < maxCostUsd) return undefined;
+    return `cost budget reached: $${spent.toFixed(4)} spent of --max-cost $${maxCostUsd}`;
+  }
+
+  #taskLimit(task: string): string | undefined {
+    const { maxTokensPerTask } = this.limits;
     const tokens = this.meter.taskTokens(task);
-    if (maxTokensPerTask !== undefined && tokens >= maxTokensPerTask) {
-      this.#stops++;
-      return `token budget reached: ${tokens} tokens used of --max-tokens-per-task ${maxTokensPerTask}`;
-    }
-    return undefined;
+    if (maxTokensPerTask === undefined || tokens < maxTokensPerTask) return undefined;
+    return `token budget reached: ${tokens} tokens used of --max-tokens-per-task ${maxTokensPerTask}`;
   }
 
   /** A notice the first time a cost event takes the run (or a task) over its limit. */

@@ -172,6 +172,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       runTask,
       emit,
       now,
+      holdBeforeStart: () => budget.runLimitReason(),
     });
 
     emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });

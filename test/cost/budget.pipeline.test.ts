@@ -113,6 +113,25 @@ describe('--max-cost', () => {
   });
 });
 
+describe('--max-cost with independent tasks', () => {
+  it('starts no further task once reached: it is recorded interrupted without running, and resumes', async () => {
+    const project = makeProject([
+      { id: 'A', phase: 'configs' },
+      { id: 'B', phase: 'configs' },
+    ]);
+    const stopped = await runPipeline(options(project, { maxCostUsd: 0.000001 }));
+    expect(stopped.exitCode).toBe(1);
+    expect(stopped.tasks).toEqual({ A: 'interrupted', B: 'interrupted' });
+    const state = readJson<RunState>(stopped.runDir, 'state.json');
+    expect(state.tasks.A?.turns).toBe(1);
+    expect(state.tasks.B).toMatchObject({ turns: 0, reason: expect.stringMatching(/^not started: cost budget reached/) as unknown });
+    expect(state.tasks.B?.startedAt).toBeUndefined();
+
+    const resumed = await runPipeline(options(project, { resume: stopped.runId, maxCostUsd: 10 }));
+    expect(resumed.tasks).toEqual({ A: 'succeeded', B: 'succeeded' });
+  });
+});
+
 describe('--max-tokens-per-task', () => {
   it('pauses each task that reaches it while others go on, and exits 1', async () => {
     const project = makeProject([
