@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // End-to-end check used by CI: runs the full FLUX graph with the scripted provider into
 // a temporary workspace, then asserts from the run's summary.json that every task
-// succeeded, every task was committed, and every verify check ran (none skipped).
+// succeeded, every task was committed, and every verify check ran (none skipped); and that
+// the run wrote summary.html and priced the run, every phase and every task.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
@@ -37,6 +38,11 @@ for (const task of tasks) {
     if (check.status !== 'passed') problems.push(`${task.id}: check ${check.name} ${check.status}${check.reason ? ` (${check.reason})` : ''}`);
   }
 }
+if (typeof summary.costUsd !== 'number') problems.push(`the run's costUsd is ${JSON.stringify(summary.costUsd)}, not a price`);
+for (const phase of summary.phases ?? []) if (typeof phase.costUsd !== 'number') problems.push(`phase ${phase.id} has no costUsd`);
+for (const task of tasks) if (typeof task.costUsd !== 'number') problems.push(`${task.id} has no costUsd`);
+const html = path.join(runsDir, runId, 'summary.html');
+if (!existsSync(html) || statSync(html).size > 2 * 1024 * 1024) problems.push(`summary.html is missing or over 2 MB`);
 if (problems.length > 0) fail(problems.join('\n'));
 const log = spawnSync('git', ['-C', workspace, 'log', '--format=%s'], { encoding: 'utf8' }).stdout.trim().split('\n');
 const taskCommits = log.filter((line) => /^T0\d\d: /.test(line));

@@ -118,11 +118,16 @@ export class AgentSession {
         );
       }
 
+      const limit = opts.stopBeforeTurn?.();
+      if (limit !== undefined) return outcome('spending_limit', limit);
+
       const turn = this.#messages.filter((m) => m.role === 'assistant').length + 1;
       const startedAt = new Date().toISOString();
       const result = await this.#requestTurn(turn);
       if (!result.ok) return outcome(result.reason, result.message);
 
+      // When the reply was complete: the rest of the turn is tool time (the report's Gantt splits them).
+      const modelEndedAt = new Date().toISOString();
       const { message, toolInputProblems } = result.reply;
       turns++;
       const turnUsage = usageFromApi(message.usage);
@@ -139,6 +144,7 @@ export class AgentSession {
         turn,
         startedAt,
         endedAt: startedAt,
+        modelEndedAt,
         model: opts.model,
         requestId: result.requestId,
         stopReason: message.stop_reason,

@@ -15,6 +15,7 @@ export type SessionEndReason =
   | 'end_turn' // the model finished
   | 'max_turns' // the turn limit was reached
   | 'budget' // the output-token budget was spent
+  | 'spending_limit' // the caller's stopBeforeTurn said no (run cost or per-task token limit)
   | 'aborted' // the AbortSignal fired
   | 'refusal' // the model refused; `message` carries its words
   | 'context_exceeded' // model_context_window_exceeded and nothing left to continue with
@@ -26,6 +27,8 @@ export interface TurnRecord {
   turn: number;
   startedAt: string;
   endedAt: string;
+  /** When the model's reply was complete; tool calls ran from then to endedAt. Absent in older transcripts. */
+  modelEndedAt?: string;
   model: string;
   requestId?: string;
   stopReason: string | null;
@@ -69,6 +72,11 @@ export interface SessionOptions {
   /** Total output tokens the session may spend; undefined = unlimited. */
   tokenBudget?: number;
   signal?: AbortSignal;
+  /**
+   * Asked before every request: a reason to stop instead (a spending limit reached), or
+   * undefined to go on. Stopping here keeps every complete turn, so the session resumes.
+   */
+  stopBeforeTurn?: () => string | undefined;
   /** Called after every complete turn, before the next request: persist it here. */
   onTurn?: (turn: TurnRecord) => void | Promise<void>;
   /** Called when a transient failure outlasted the SDK's retries and the turn will be retried. */

@@ -16,3 +16,13 @@ export function parseIntegerOption(value: string, flag: string, range: { min?: n
 export function usageHint(command?: string): string {
   return command === undefined ? "Run 'flux-triton --help' for usage." : `Run 'flux-triton ${command} --help' for usage.`;
 }
+
+/** `--max-cost 2.50` → 2.5; a positive decimal amount (a leading `$` is allowed). */
+export function parseAmountOption(value: string, flag: string, command?: string): number {
+  const text = value.trim().replace(/^\$/, '');
+  const number = /^\d+(\.\d+)?$|^\.\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isFinite(number) || number <= 0) {
+    throw new UserError(`--${flag} must be an amount in USD greater than 0, such as 5 or 0.50, not '${value}'`, usageHint(command));
+  }
+  return number;
+}

@@ -167,6 +167,7 @@ function assemble(file: string, top: GraphFileInput, phases: ParsedPhase[], task
     repairAttempts: top.defaults.repairAttempts ?? DEFAULT_TASK_DEFAULTS.repairAttempts,
   };
   if (top.defaults.maxTokens !== undefined) defaults.maxTokens = top.defaults.maxTokens;
+  if (top.defaults.pricing !== undefined) defaults.pricing = top.defaults.pricing;
   return {
     version: 1,
     name: top.name,

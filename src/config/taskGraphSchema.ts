@@ -7,6 +7,7 @@
 // broken task does not hide problems in the others.
 
 import { z } from 'zod';
+import { priceTableSchema } from '../cost/priceSchema.js';
 import type { TaskDefaults } from './types.js';
 
 /** Ids end up in file names (transcripts/<id>.jsonl), branch-free git messages and URLs. */
@@ -26,6 +27,8 @@ export const defaultsSchema = z.strictObject({
   maxTurns: positiveInt.optional(),
   repairAttempts: nonNegativeInt.optional(),
   maxTokens: positiveInt.optional(),
+  /** USD per million tokens by model alias or id; overrides the shipped list prices. */
+  pricing: priceTableSchema.optional(),
 });
 
 export const phaseSchema = z.strictObject(

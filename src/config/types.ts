@@ -1,5 +1,6 @@
 // The loaded, validated shapes of the two kinds of project input: agent definitions
 // (agents/*.md) and the task graph (tasks/*.yaml). Every other module works from these.
+import type { PriceTable } from '../cost/priceSchema.js';
 
 /** Names of the tools an agent may be granted (Claude Code's names). */
 export const TOOL_NAMES = ['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'] as const;
@@ -62,6 +63,8 @@ export interface TaskDefaults {
   repairAttempts: number;
   /** Output-token budget per session; undefined = unlimited. */
   maxTokens?: number;
+  /** Prices per model alias or id (USD per million tokens), over the shipped list prices. */
+  pricing?: PriceTable;
 }
 
 export interface TaskSpec {

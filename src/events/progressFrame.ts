@@ -1,6 +1,7 @@
 // The live view's content, as plain lines: a header, then per phase its tasks with state,
 // elapsed time and tokens. Pure, so it is tested without a terminal.
 import { colorState, elapsedMs, formatDuration, formatTokens, STATE_SYMBOLS } from './displayFormat.js';
+import { formatUsd } from '../cost/formatUsd.js';
 import type { RunState, TaskRecord } from './runState.js';
 import { SUCCESS_STATES, TERMINAL_STATES } from './types.js';
 
@@ -21,7 +22,7 @@ export function renderProgressFrame(state: RunState, options: FrameOptions): str
   const done = tasks.filter((t) => TERMINAL_STATES.has(t.state)).length;
   const elapsed = formatDuration(elapsedMs(state.startedAt, state.endedAt ?? nowIso) ?? 0);
   const lines = [
-    `flux-triton ${state.graphName} · run ${state.runId} · ${state.provider} · ${elapsed} · ${done}/${tasks.length} done · tokens ${formatTokens(tokensIn)} in / ${formatTokens(tokensOut)} out`,
+    `flux-triton ${state.graphName} · run ${state.runId} · ${state.provider} · ${elapsed} · ${done}/${tasks.length} done · tokens ${formatTokens(tokensIn)} in / ${formatTokens(tokensOut)} out · cost ${formatUsd(state.costUsd)}`,
   ];
   const idWidth = Math.max(4, ...tasks.map((t) => t.id.length));
   const titleWidth = Math.min(40, Math.max(10, ...tasks.map((t) => t.title.length)));
@@ -44,7 +45,8 @@ function taskLine(task: TaskRecord, nowIso: string, idWidth: number, titleWidth:
   const title = task.title.length > titleWidth ? `${task.title.slice(0, titleWidth - 1)}…` : task.title.padEnd(titleWidth);
   const state = colorState(task.state, `${STATE_SYMBOLS[task.state]} ${task.state.padEnd(11)}`, color);
   const attempts = task.verify.length > 1 ? ` attempt ${task.verify.length}` : '';
-  return `  ${task.id.padEnd(idWidth)} ${title} ${state} ${(ms === undefined ? '' : formatDuration(ms)).padStart(7)} ${tokens > 0 ? formatTokens(tokens).padStart(7) : ''.padStart(7)}${attempts}`;
+  const cost = task.turns > 0 ? ` ${formatUsd(task.costUsd).padStart(8)}` : ''.padStart(9);
+  return `  ${task.id.padEnd(idWidth)} ${title} ${state} ${(ms === undefined ? '' : formatDuration(ms)).padStart(7)} ${tokens > 0 ? formatTokens(tokens).padStart(7) : ''.padStart(7)}${cost}${attempts}`;
 }
 
 /** Cuts lines to the width (ANSI-aware) and the frame to the height. */

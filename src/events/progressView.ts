@@ -3,6 +3,7 @@
 // - anything else (CI logs, pipes) gets one plain line per task state change or notice;
 // - `json` writes every event as NDJSON, for tools that drive flux-triton.
 import type { Writable } from 'node:stream';
+import { formatUsd } from '../cost/formatUsd.js';
 import { elapsedMs, formatClock, formatDuration } from './displayFormat.js';
 import { renderProgressFrame } from './progressFrame.js';
 import type { RunEventSubscriber } from './runEventBus.js';
@@ -133,14 +134,14 @@ export function plainLine(event: RunEvent, state: RunState): string | undefined 
       return `${stamp} run ${event.runId} started: ${event.graphName}, ${event.tasks.length} tasks, provider ${event.provider}${event.resumedFrom ? `, resuming ${event.resumedFrom}` : ''}`;
     case 'task:state':
       if (!STATES_WORTH_A_LINE.has(event.state)) return undefined;
-      return `${stamp} ${event.task} ${event.state}${event.reason ? `: ${event.reason}` : ''}`;
+      return `${stamp} ${event.task} ${event.state}${event.reason ? `: ${event.reason}` : ''}${event.state === 'succeeded' && state.tasks[event.task]?.turns ? ` (cost ${formatUsd(state.tasks[event.task]?.costUsd)})` : ''}`;
     case 'run:notice':
       return `${stamp} ${event.level === 'warn' ? 'warning' : 'note'}: ${event.task ? `${event.task}: ` : ''}${event.message}`;
     case 'run:end': {
       const counts = new Map<string, number>();
       for (const task of Object.values(state.tasks)) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
       const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
-      return `${stamp} run ${event.runId} ${event.status}: ${summary} (${formatDuration(elapsedMs(state.startedAt, event.at) ?? 0)})`;
+      return `${stamp} run ${event.runId} ${event.status}: ${summary} (${formatDuration(elapsedMs(state.startedAt, event.at) ?? 0)}, cost ${formatUsd(state.costUsd)})`;
     }
     default:
       return undefined;

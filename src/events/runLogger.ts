@@ -90,6 +90,8 @@ function describe(event: RunEvent): { level: Level; message: string; fields: Rec
       return { level: 'info', message: `${event.task} committed ${event.commit.sha.slice(0, 7)}`, fields: { task: event.task, sha: event.commit.sha, files: event.commit.files } };
     case 'task:usage':
       return { level: 'debug', message: `${event.task} usage`, fields: { task: event.task, model: event.model, usage: event.usage } };
+    case 'task:cost':
+      return { level: 'debug', message: `${event.task} turn ${event.turn} cost ${event.costUsd === null ? 'unknown (no price for the model)' : `$${event.costUsd.toFixed(6)}`}`, fields: { task: event.task, turn: event.turn, model: event.model, costUsd: event.costUsd } };
     case 'phase:start':
     case 'phase:end':
       return { level: 'info', message: `phase ${event.phase} ${event.type === 'phase:start' ? 'started' : 'ended'}`, fields: { phase: event.phase } };

@@ -6,6 +6,7 @@ import type { Usage } from '../agent/types.js';
 import { UserError } from '../errors.js';
 import { TERMINAL_STATES, type CommitInfo, type RunEvent, type RunStatus, type TaskState, type VerifyAttempt } from './types.js';
 import { addUsage, zeroUsage as emptyUsage } from '../agent/usage.js';
+import { addCost } from '../cost/priceBook.js';
 
 export const RUN_STATE_SCHEMA_VERSION = 1;
 
@@ -14,6 +15,8 @@ export interface PhaseRecord {
   title: string;
   startedAt?: string;
   endedAt?: string;
+  /** USD spent by this phase's tasks (see TaskRecord.costUsd). */
+  costUsd?: number | null;
 }
 
 export interface TaskRecord {
@@ -39,6 +42,16 @@ export interface TaskRecord {
   commit?: CommitInfo;
   /** Transient API failures retried across all turns. */
   retries: number;
+  /** USD over this task's priced turns; null once any turn's model had no price. Absent in older state files. */
+  costUsd?: number | null;
+  /** Each priced turn's cost, in order (task:cost events). */
+  turnCosts?: TurnCost[];
+}
+
+export interface TurnCost {
+  turn: number;
+  model: string;
+  costUsd: number | null;
 }
 
 export interface RunNotice {
@@ -64,6 +77,8 @@ export interface RunState {
   /** In graph order (object keys keep insertion order). */
   tasks: Record<string, TaskRecord>;
   notices: RunNotice[];
+  /** USD spent by the whole run, resumed parts included; null when any turn was unpriced. */
+  costUsd?: number | null;
 }
 
 // Usage arithmetic lives with the Usage type; re-exported for the reducer's readers.
@@ -81,6 +96,8 @@ function newTask(spec: { id: string; title?: string; phase?: string; agent?: str
     usage: emptyUsage(),
     verify: [],
     retries: 0,
+    costUsd: 0,
+    turnCosts: [],
   };
 }
 
@@ -105,9 +122,11 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
       concurrency: event.concurrency,
       status: 'running',
       startedAt: event.at,
-      phases: event.phases.map((p) => ({ id: p.id, title: p.title })),
+      // A resumed run keeps what its tasks already spent.
+      phases: event.phases.map((p) => ({ id: p.id, title: p.title, costUsd: phaseCost(tasks, p.id) })),
       tasks,
       notices: earlier ? [...earlier.notices] : [],
+      costUsd: Object.values(tasks).reduce<number | null>((sum, t) => addCost(sum, t.costUsd ?? null), 0),
     };
     if (event.resumedFrom) started.resumedFrom = event.resumedFrom;
     return started;
@@ -140,6 +159,19 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         model: event.model,
         usage: task.turns === 0 ? addUsage(task.usage, event.usage) : task.usage,
       }));
+    case 'task:cost': {
+      const owner = state.tasks[event.task]?.phase;
+      const priced = updateTask(state, event.task, (task) => ({
+        ...task,
+        costUsd: addCost(task.costUsd ?? null, event.costUsd),
+        turnCosts: [...(task.turnCosts ?? []), { turn: event.turn, model: event.model, costUsd: event.costUsd }],
+      }));
+      return {
+        ...priced,
+        costUsd: addCost(state.costUsd ?? null, event.costUsd),
+        phases: priced.phases.map((p) => (p.id === owner ? { ...p, costUsd: addCost(p.costUsd ?? null, event.costUsd) } : p)),
+      };
+    }
     case 'task:verify':
       return updateTask(state, event.task, (task) => ({
         ...task,
@@ -170,12 +202,28 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
  */
 function carryOver(fresh: TaskRecord, earlier: TaskRecord | undefined): TaskRecord {
   if (!earlier) return fresh;
-  const kept: TaskRecord = { ...fresh, turns: earlier.turns, usage: earlier.usage, verify: earlier.verify, retries: earlier.retries };
+  const kept: TaskRecord = {
+    ...fresh,
+    turns: earlier.turns,
+    usage: earlier.usage,
+    verify: earlier.verify,
+    retries: earlier.retries,
+    // A state file from before costs were recorded has usage but no price for it: unknown.
+    costUsd: earlier.costUsd === undefined ? (earlier.turns > 0 ? null : 0) : earlier.costUsd,
+    turnCosts: earlier.turnCosts ?? [],
+  };
   if (earlier.model) kept.model = earlier.model;
   if (earlier.startedAt) kept.startedAt = earlier.startedAt;
   if (earlier.commit) kept.commit = earlier.commit;
   if (earlier.endedAt && (earlier.state === 'succeeded' || earlier.state === 'cached')) kept.endedAt = earlier.endedAt;
   return kept;
+}
+
+/** A phase's spend: the sum of its tasks'. */
+function phaseCost(tasks: Record<string, TaskRecord>, phaseId: string): number | null {
+  return Object.values(tasks)
+    .filter((t) => t.phase === phaseId)
+    .reduce<number | null>((sum, t) => addCost(sum, t.costUsd ?? null), 0);
 }
 
 function updateTask(state: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState {

@@ -60,6 +60,16 @@ export type RunEvent =
   | { type: 'task:verify'; at: string; task: string; attempt: VerifyAttempt }
   | { type: 'task:commit'; at: string; task: string; commit: CommitInfo }
   | { type: 'task:usage'; at: string; task: string; usage: Usage; model: string }
+  | {
+      type: 'task:cost';
+      at: string;
+      task: string;
+      /** The turn priced (0: usage reported without turns). */
+      turn: number;
+      model: string;
+      /** USD for this turn; null when the model has no price (unknown, never guessed). */
+      costUsd: number | null;
+    }
   | { type: 'phase:start'; at: string; phase: string }
   | { type: 'phase:end'; at: string; phase: string }
   | { type: 'run:notice'; at: string; level: 'info' | 'warn'; message: string; task?: string }

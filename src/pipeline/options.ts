@@ -1,5 +1,6 @@
 // What a caller (the CLI, a test, another program) can ask of a run.
 import type { FaultPlan, LatencyPlan } from '../agent/index.js';
+import type { PriceTable } from '../cost/index.js';
 import type { ProgressViewOptions } from '../events/index.js';
 import type { RunEventListener, RunStatus, TaskState } from '../events/types.js';
 
@@ -25,6 +26,12 @@ export interface RunOptions {
   /** Ignore the input-hash cache. */
   force?: boolean;
   failFast?: boolean;
+  /** Stop starting turns once the run (resumed spend included) has cost this many USD; exit 1. */
+  maxCostUsd?: number;
+  /** Stop a task's session once it has used this many tokens (all four kinds); exit 1. */
+  maxTokensPerTask?: number;
+  /** Prices over the shipped list and the graph's `defaults.pricing` (from `--prices FILE`). */
+  prices?: PriceTable;
   scriptedLatency?: LatencyPlan;
   scriptedFaults?: FaultPlan;
   env?: NodeJS.ProcessEnv;

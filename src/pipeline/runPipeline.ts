@@ -5,14 +5,17 @@ import { existsSync } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { createProvider } from '../agent/index.js';
+import { BudgetGuard, CostMeter, LIST_PRICES, PriceBook } from '../cost/index.js';
 import { loadProject } from '../config/index.js';
 import { ConfigError, UserError } from '../errors.js';
 import { RunEventBus } from '../events/index.js';
 import type { CommitInfo, RunEvent } from '../events/types.js';
 import { analyzeGraph } from '../graph/index.js';
+import { writeHtmlSummary } from '../report/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
 import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
+import { assertBudgetEnforceable } from './budgetCheck.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -40,6 +43,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new UserError(`--concurrency must be a whole number of at least 1, not ${concurrency}`);
   }
+
+  const prices = new PriceBook([LIST_PRICES, graph.defaults.pricing ?? {}, options.prices ?? {}]);
+  assertBudgetEnforceable(options, graph, agents, prices);
 
   const workspaceDir = path.resolve(options.workspaceDir);
   const reportsDir = path.resolve(options.reportsDir);
@@ -99,7 +105,18 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       ...(resumePoint ? { resumedState: resumePoint.state } : {}),
     });
     if (options.onEvent) bus.on(options.onEvent);
-    const emit = (event: RunEvent): void => bus.emit(event);
+    // Every event with usage is followed at once by its price (and, past a limit, a notice),
+    // so each subscriber sees a turn and its cost in that order.
+    const meter = new CostMeter(prices, resumePoint?.state);
+    const budget = new BudgetGuard(meter, { maxCostUsd: options.maxCostUsd, maxTokensPerTask: options.maxTokensPerTask }, `flux-triton run --resume ${runId}`);
+    const emit = (event: RunEvent): void => {
+      bus.emit(event);
+      const cost = meter.observe(event);
+      if (!cost) return;
+      bus.emit(cost);
+      const notice = budget.observe(cost);
+      if (notice) bus.emit(notice);
+    };
 
     emit({
       type: 'run:start',
@@ -141,6 +158,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       forced: scope.forced,
       emit,
       now,
+      stopBeforeTurn: (task) => budget.stopReason(task),
     });
 
     const result = await executeGraph({
@@ -154,14 +172,17 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       runTask,
       emit,
       now,
+      holdBeforeStart: () => budget.runLimitReason(),
     });
 
     emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
     await recorders.close();
+    await writeHtmlSummary(runDir);
     return {
       runId,
       status: result.status,
-      exitCode: EXIT_CODES[result.status],
+      // A spending limit that stopped work is a failure to finish (1), not a Ctrl-C (130).
+      exitCode: budget.stoppedWork && result.status !== 'succeeded' ? 1 : EXIT_CODES[result.status],
       tasks: result.states,
       runDir,
       workspaceDir,

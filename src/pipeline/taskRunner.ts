@@ -44,10 +44,14 @@ export interface TaskRunnerDeps {
   forced: ReadonlySet<string>;
   emit(event: RunEvent): void;
   now(): Date;
+  /** A spending limit's reason to start no further turn of `task` (see BudgetGuard). */
+  stopBeforeTurn?: (task: string) => string | undefined;
 }
 
 function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
   if (outcome.reason === 'aborted') return { state: 'interrupted', reason: `interrupted ${when}` };
+  // A spending limit pauses the task at a turn boundary; `run --resume` continues it.
+  if (outcome.reason === 'spending_limit') return { state: 'interrupted', reason: `${outcome.message} (${when})` };
   const detail = outcome.message ? `: ${outcome.message}` : '';
   return { state: 'failed', reason: `agent session ended with ${outcome.reason} ${when}${detail}` };
 }
@@ -83,6 +87,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       // The agent's `python` is the interpreter the checks use, so its self-tests see what verify sees.
       bashEnv: checkEnvironment(deps.python, deps.env),
       history: deps.histories.get(task.id),
+      ...(deps.stopBeforeTurn ? { stopBeforeTurn: () => deps.stopBeforeTurn?.(task.id) } : {}),
       onTurn: (turn: TurnRecord) => {
         usage = addUsage(usage, turn.usage);
         deps.emit({ type: 'task:turn', at: at(), task: task.id, turn });

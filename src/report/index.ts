@@ -19,3 +19,6 @@ export { renderSummaryMarkdown } from './summaryMarkdown.js';
 export { PhaseReporter } from './phaseReporter.js';
 export { listRuns, loadRun, type LoadedRun, type RunListing } from './runStore.js';
 export { renderRunReport, type RenderRunReportOptions } from './renderRunReport.js';
+export { renderHtmlReport } from './html/renderHtmlReport.js';
+export { readRunRecord, type RunRecord } from './html/runRecord.js';
+export { writeHtmlSummary } from './html/writeHtmlReport.js';

@@ -1,5 +1,6 @@
 // phase-<n>-<id>.md: what a phase's tasks did, attempt by attempt, check by check.
 // Skipped checks are listed as skipped with their reason, never folded into "passed".
+import { formatUsd } from '../cost/formatUsd.js';
 import { formatClock, formatDuration, formatTokens } from '../events/index.js';
 import type { JUnitSummary } from '../verify/types.js';
 import { clip, codeBlock, table } from './markdown.js';
@@ -8,9 +9,9 @@ import { describeCounts, type PhaseSummary, type TaskSummary } from './summaries
 export function renderPhaseMarkdown(phase: PhaseSummary, run: { runId: string; graphName: string }): string {
   const parts = [
     `# Phase ${phase.index}: ${phase.title} (\`${phase.id}\`)`,
-    `Run \`${run.runId}\` · graph \`${run.graphName}\` · ${phase.startedAt ? `started ${formatClock(phase.startedAt)} · ` : ''}${phase.durationMs !== undefined ? `took ${formatDuration(phase.durationMs)} · ` : ''}${describeCounts(phase.counts)} · ${formatTokens(phase.totalTokens)} tokens · ${phase.commits} commit(s)`,
+    `Run \`${run.runId}\` · graph \`${run.graphName}\` · ${phase.startedAt ? `started ${formatClock(phase.startedAt)} · ` : ''}${phase.durationMs !== undefined ? `took ${formatDuration(phase.durationMs)} · ` : ''}${describeCounts(phase.counts)} · ${formatTokens(phase.totalTokens)} tokens · cost ${formatUsd(phase.costUsd)} · ${phase.commits} commit(s)`,
     table(
-      ['Task', 'Title', 'Agent', 'State', 'Attempts', 'Duration', 'Tokens in / out / cache write / cache read', 'Commit'],
+      ['Task', 'Title', 'Agent', 'State', 'Attempts', 'Duration', 'Tokens in / out / cache write / cache read', 'Cost', 'Commit'],
       phase.tasks.map((t) => [
         t.id,
         t.title,
@@ -19,6 +20,7 @@ export function renderPhaseMarkdown(phase: PhaseSummary, run: { runId: string; g
         t.attempts,
         t.durationMs === undefined ? '-' : formatDuration(t.durationMs),
         usageCell(t),
+        formatUsd(t.costUsd),
         t.commit ? `\`${t.commit.sha.slice(0, 7)}\`` : '-',
       ]),
     ),
@@ -40,7 +42,7 @@ function renderTaskSection(task: TaskSummary): string {
   const facts = [
     `- State: **${task.state}**${task.reason ? ` (${task.reason})` : ''}`,
     `- Agent: ${task.agent}${task.model ? ` · model ${task.model}` : ''} · ${task.turns} turn(s)${task.retries ? ` · ${task.retries} transient retr${task.retries === 1 ? 'y' : 'ies'}` : ''}`,
-    `- Tokens: input ${task.usage.inputTokens}, output ${task.usage.outputTokens}, cache write ${task.usage.cacheCreationInputTokens}, cache read ${task.usage.cacheReadInputTokens}`,
+    `- Tokens: input ${task.usage.inputTokens}, output ${task.usage.outputTokens}, cache write ${task.usage.cacheCreationInputTokens}, cache read ${task.usage.cacheReadInputTokens} · cost ${formatUsd(task.costUsd)}`,
   ];
   if (task.needs.length > 0) facts.push(`- Needs: ${task.needs.join(', ')}`);
   if (task.startedAt || task.endedAt) {

@@ -3,6 +3,7 @@
 // verify attempt with its check output, JUnit cases, usage, commit). `json` prints the
 // same selection as JSON.
 import { colorState, formatDuration, formatTokens, type RunState } from '../events/index.js';
+import { formatUsd } from '../cost/formatUsd.js';
 import { UserError } from '../errors.js';
 import { junitLine } from './phaseMarkdown.js';
 import { describeCounts, summarizePhase, summarizeRun, summarizeTask, type PhaseSummary, type TaskSummary } from './summaries.js';
@@ -28,7 +29,7 @@ export function renderRunReport(run: LoadedRun | RunState, options: RenderRunRep
   if (task) return renderTaskDetail(summarizeTask(state.tasks[task] as RunState['tasks'][string]), color);
   const summary = summarizeRun(state);
   const phases = phase ? summary.phases.filter((p) => p.id === phase) : summary.phases;
-  const out = [header(state, summary.totalTokens, describeCounts(summary.counts)), ''];
+  const out = [header(state, summary.totalTokens, describeCounts(summary.counts), summary.costUsd), ''];
   for (const p of phases) out.push(...renderPhaseTable(p, color), '');
   if (!phase && summary.notices.some((n) => n.level === 'warn')) {
     out.push('Warnings:', ...summary.notices.filter((n) => n.level === 'warn').map((n) => `  ${n.task ? `${n.task}: ` : ''}${n.message}`), '');
@@ -36,12 +37,12 @@ export function renderRunReport(run: LoadedRun | RunState, options: RenderRunRep
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-function header(state: RunState, tokens: number, counts: string): string {
+function header(state: RunState, tokens: number, counts: string, costUsd: number | null): string {
   const duration = state.endedAt ? `, ${formatDuration(Date.parse(state.endedAt) - Date.parse(state.startedAt))}` : '';
   return [
     `Run ${state.runId}: ${state.status}${duration}`,
     `  graph ${state.graphName} · provider ${state.provider} · started ${state.startedAt}${state.resumedFrom ? ` · resumed from ${state.resumedFrom}` : ''}`,
-    `  ${counts} · ${formatTokens(tokens)} tokens`,
+    `  ${counts} · ${formatTokens(tokens)} tokens · cost ${formatUsd(costUsd)}`,
   ].join('\n');
 }
 
@@ -74,9 +75,10 @@ function renderPhaseTable(phase: PhaseSummary, color: boolean): string[] {
     String(t.attempts),
     t.durationMs === undefined ? '-' : formatDuration(t.durationMs),
     t.totalTokens ? formatTokens(t.totalTokens) : '-',
+    formatUsd(t.costUsd),
     t.commit ? t.commit.sha.slice(0, 7) : '-',
   ]);
-  const head = ['Task', 'Title', 'State', 'Attempts', 'Duration', 'Tokens', 'Commit'];
+  const head = ['Task', 'Title', 'State', 'Attempts', 'Duration', 'Tokens', 'Cost', 'Commit'];
   const widths = head.map((h, i) => Math.min(i === 1 ? 36 : 40, Math.max(h.length, ...rows.map((r) => (r[i] as string).length))));
   const fmt = (cells: string[], states?: TaskSummary): string =>
     cells
@@ -88,7 +90,7 @@ function renderPhaseTable(phase: PhaseSummary, color: boolean): string[] {
       .join('  ')
       .trimEnd();
   const duration = phase.durationMs === undefined ? '' : ` · ${formatDuration(phase.durationMs)}`;
-  const lines = [`Phase ${phase.index}: ${phase.title} (${phase.id}) · ${describeCounts(phase.counts)}${duration}`, `  ${fmt(head)}`];
+  const lines = [`Phase ${phase.index}: ${phase.title} (${phase.id}) · ${describeCounts(phase.counts)}${duration} · cost ${formatUsd(phase.costUsd)}`, `  ${fmt(head)}`];
   phase.tasks.forEach((t, i) => lines.push(`  ${fmt(rows[i] as string[], t)}`));
   for (const t of phase.tasks.filter((x) => x.reason && x.state !== 'succeeded')) lines.push(`  ${t.id} ${t.state}: ${t.reason}`);
   for (const t of phase.tasks) for (const s of t.skippedChecks) lines.push(`  ${t.id} check skipped: ${s.name} (${s.reason})`);
@@ -106,6 +108,7 @@ function renderTaskDetail(task: TaskSummary, color: boolean): string {
     `  time       ${task.startedAt ?? '-'} → ${task.endedAt ?? '-'}${task.durationMs !== undefined ? ` (${formatDuration(task.durationMs)})` : ''}`,
     `  turns      ${task.turns}${task.retries ? ` (${task.retries} transient retries)` : ''}`,
     `  tokens     input ${u.inputTokens} · output ${u.outputTokens} · cache write ${u.cacheCreationInputTokens} · cache read ${u.cacheReadInputTokens}`,
+    `  cost       ${formatUsd(task.costUsd)}`,
     `  commit     ${task.commit ? task.commit.sha : '-'}`,
   ];
   if (task.commit) lines.push(...task.commit.files.map((f) => `             ${f}`));

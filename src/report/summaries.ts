@@ -4,6 +4,7 @@ import type { Usage } from '../agent/types.js';
 import { addUsage, elapsedMs, emptyUsage, type RunNotice, type RunState, type TaskRecord } from '../events/index.js';
 import type { CommitInfo, RunStatus, TaskState, VerifyAttempt } from '../events/types.js';
 import type { JUnitSummary } from '../verify/types.js';
+import { addCost } from '../cost/priceBook.js';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -29,6 +30,8 @@ export interface TaskSummary {
   turns: number;
   usage: Usage;
   totalTokens: number;
+  /** USD; null when a turn's model had no price (see docs/reports.md). */
+  costUsd: number | null;
   retries: number;
   /** Verify passes made (1 + repairs). */
   attempts: number;
@@ -53,6 +56,7 @@ export interface PhaseSummary {
   counts: StateCounts;
   usage: Usage;
   totalTokens: number;
+  costUsd: number | null;
   commits: number;
   tasks: TaskSummary[];
 }
@@ -71,6 +75,7 @@ export interface RunSummary {
   counts: StateCounts;
   usage: Usage;
   totalTokens: number;
+  costUsd: number | null;
   commits: number;
   phases: PhaseSummary[];
   notices: RunNotice[];
@@ -78,6 +83,12 @@ export interface RunSummary {
 
 export function totalTokens(usage: Usage): number {
   return usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
+}
+
+/** A state file from before costs were recorded priced nothing: unknown if it had turns. */
+function taskCost(task: TaskRecord): number | null {
+  if (task.costUsd !== undefined) return task.costUsd;
+  return task.turns > 0 ? null : 0;
 }
 
 export function summarizeTask(task: TaskRecord): TaskSummary {
@@ -93,6 +104,7 @@ export function summarizeTask(task: TaskRecord): TaskSummary {
     turns: task.turns,
     usage: task.usage,
     totalTokens: totalTokens(task.usage),
+    costUsd: taskCost(task),
     retries: task.retries,
     attempts: task.verify.length,
     verify: task.verify,
@@ -130,6 +142,7 @@ export function summarizePhase(state: RunState, phaseId: string): PhaseSummary {
     counts: countStates(tasks),
     usage,
     totalTokens: totalTokens(usage),
+    costUsd: tasks.reduce<number | null>((sum, t) => addCost(sum, t.costUsd), 0),
     commits: tasks.filter((t) => t.commit).length,
     tasks,
   };
@@ -155,6 +168,7 @@ export function summarizeRun(state: RunState): RunSummary {
     counts: countStates(tasks),
     usage,
     totalTokens: totalTokens(usage),
+    costUsd: tasks.reduce<number | null>((sum, t) => addCost(sum, taskCost(t)), 0),
     commits: tasks.filter((t) => t.commit).length,
     phases,
     notices: state.notices,

@@ -1,5 +1,6 @@
 // summary.md: the run at a glance: totals, a table per phase, the timeline, the graph.
 import { formatClock, formatDuration, formatTokens, type RunState } from '../events/index.js';
+import { formatUsd } from '../cost/formatUsd.js';
 import { table } from './markdown.js';
 import { dagFlowchart, ganttChart } from './mermaid.js';
 import { describeCounts, type RunSummary } from './summaries.js';
@@ -15,17 +16,19 @@ export function renderSummaryMarkdown(summary: RunSummary, state: RunState): str
       ...(summary.resumedFrom ? [`- Resumed from run \`${summary.resumedFrom}\``] : []),
       `- Tasks: ${describeCounts(summary.counts)}`,
       `- Tokens: ${formatTokens(summary.totalTokens)} (input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens})`,
+      `- Cost: ${formatUsd(summary.costUsd)}${summary.costUsd === null ? ' (a model had no price: set defaults.pricing or --prices)' : ''}`,
       `- Commits: ${summary.commits}`,
     ].join('\n'),
     '## Phases',
     table(
-      ['#', 'Phase', 'Tasks', 'Duration', 'Tokens', 'Commits', 'Report'],
+      ['#', 'Phase', 'Tasks', 'Duration', 'Tokens', 'Cost', 'Commits', 'Report'],
       summary.phases.map((p) => [
         p.index,
         `${p.title} (${p.id})`,
         describeCounts(p.counts),
         p.durationMs === undefined ? '-' : formatDuration(p.durationMs),
         formatTokens(p.totalTokens),
+        formatUsd(p.costUsd),
         p.commits,
         `[phase-${p.index}-${p.id}.md](phase-${p.index}-${p.id}.md)`,
       ]),

@@ -214,6 +214,12 @@ class GraphExecution {
       this.#finishIfIdle();
       return;
     }
+    // A spending limit already reached: the task is not started, and stays resumable.
+    const held = this.#options.holdBeforeStart?.(task.id);
+    if (held !== undefined) {
+      this.#settle(task, { state: 'interrupted', reason: held });
+      return;
+    }
     const controller = new AbortController();
     this.#running.set(task.id, controller);
     this.#peakInFlight = Math.max(this.#peakInFlight, this.#running.size);

@@ -69,6 +69,11 @@ export interface ExecuteOptions {
   /** Tasks settled before the run starts (resume / cache / out of scope); they never run. */
   initial?: Record<string, InitialTaskState>;
   runTask(task: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome>;
+  /**
+   * Asked when a task's turn to start comes: a reason not to start it (a budget reached),
+   * and it is recorded `interrupted` with that reason without running; undefined to run it.
+   */
+  holdBeforeStart?(taskId: string): string | undefined;
   /** Synchronous. An emit that throws stops the run like an interrupt, and executeGraph rejects with that error. */
   emit(event: RunEvent): void;
   /** Clock for event timestamps. */

@@ -26,7 +26,7 @@ describe('ProgressView', () => {
     expect(bodies).toContain('T012 failed: session ended: max_turns');
     expect(bodies).toContain('warning: T012: T012 failed; its dependents are blocked.');
     expect(bodies).not.toContain('T006 verifying');
-    expect(bodies.at(-1)).toBe(`run ${RUN_ID} failed: 3 succeeded, 1 cached, 1 failed, 1 blocked (21s)`);
+    expect(bodies.at(-1)).toBe(`run ${RUN_ID} failed: 3 succeeded, 1 cached, 1 failed, 1 blocked (21s, cost $0)`);
     expect(out.text()).not.toContain('\x1b[');
   });
 
@@ -71,7 +71,7 @@ describe('renderProgressFrame', () => {
     expect(lines[0]).toContain('6/6 done');
     expect(lines).toContain('Model implementations (models) 1/3');
     const t011 = lines.find((l) => l.includes('T011'))!;
-    expect(t011).toMatch(/✓ succeeded\s+6s\s+3.1k attempt 2/);
+    expect(t011).toMatch(/✓ succeeded\s+6s\s+3.1k\s+\$0 attempt 2/);
   });
 
   it('fits the terminal: never taller than its rows, never wider than its columns', () => {

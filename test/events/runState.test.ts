@@ -26,9 +26,9 @@ describe('reduceRunState', () => {
     const state = reduceAll();
     expect(state).toMatchObject({ schemaVersion: 1, runId: RUN_ID, graphName: 'flux-to-triton', provider: 'scripted', status: 'failed', startedAt: at(0), endedAt: at(21) });
     expect(state.phases).toEqual([
-      { id: 'configs', title: 'Triton configs', startedAt: at(0), endedAt: at(6) },
-      { id: 'models', title: 'Model implementations', startedAt: at(6), endedAt: at(14) },
-      { id: 'tests', title: 'Tests', startedAt: at(14), endedAt: at(20) },
+      { id: 'configs', title: 'Triton configs', startedAt: at(0), endedAt: at(6), costUsd: 0 },
+      { id: 'models', title: 'Model implementations', startedAt: at(6), endedAt: at(14), costUsd: 0 },
+      { id: 'tests', title: 'Tests', startedAt: at(14), endedAt: at(20), costUsd: 0 },
     ]);
     expect(Object.keys(state.tasks)).toEqual(['T006', 'T007', 'T011', 'T012', 'T015', 'T003']);
     expect(Object.fromEntries(Object.values(state.tasks).map((t) => [t.id, t.state]))).toEqual({

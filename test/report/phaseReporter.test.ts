@@ -33,7 +33,7 @@ describe('PhaseReporter', () => {
     const { read } = await runReporter();
     const md = read('phase-2-models.md');
     expect(md).toContain('# Phase 2: Model implementations (`models`)');
-    expect(md).toMatch(/\| T011 \| CLIP model.py \| text-encoder-agent \| succeeded \| 2 \| 6s \| 1300 \/ 900 \/ 0 \/ 900 \| `bbbbbbb` \|/);
+    expect(md).toMatch(/\| T011 \| CLIP model.py \| text-encoder-agent \| succeeded \| 2 \| 6s \| 1300 \/ 900 \/ 0 \/ 900 \| \$0 \| `bbbbbbb` \|/);
     expect(md).toContain('| T012 | VAE model.py | vae-agent | failed: session ended: max_turns |');
     expect(md).toContain('BLS pipeline \\| orchestration'); // a pipe in a title does not break the table
     expect(md).toContain('### Verify attempt 1: failed');

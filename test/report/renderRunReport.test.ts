@@ -51,7 +51,7 @@ describe('renderRunReport', () => {
     const text = renderRunReport(sampleState());
     expect(text).toMatch(new RegExp(`^Run ${RUN_ID}: failed, 21s`));
     expect(text).toContain('Phase 1: Triton configs (configs) · 1 succeeded, 1 cached');
-    expect(text).toMatch(/T011\s+CLIP model.py\s+succeeded\s+2\s+6s\s+3.1k\s+bbbbbbb/);
+    expect(text).toMatch(/T011\s+CLIP model.py\s+succeeded\s+2\s+6s\s+3.1k\s+\$0\s+bbbbbbb/);
     expect(text).toContain('T015 blocked: needs T012 (failed)');
     expect(text).toContain('T011 check skipped: triton-contract text_encoder (torch is not installed)');
     expect(text).not.toContain('\x1b[');

@@ -7,7 +7,8 @@ import { TasksSync } from '../../import/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
-import { parseIntegerOption } from '../optionValues.js';
+import { parseAmountOption, parseIntegerOption } from '../optionValues.js';
+import { loadPriceFile } from '../../cost/index.js';
 
 export default defineCommand({
   name: 'run',
@@ -16,7 +17,7 @@ export default defineCommand({
   description: [
     'Runs each task as an agent session, verifies and commits its outputs into the workspace, and writes state, transcripts and reports under reports/runs/<run>/.',
     'Without ANTHROPIC_API_KEY the scripted provider (a local Messages-API server playing tasks/scripted/) is used.',
-    'Exit codes: 0 all succeeded or cached, 1 a task failed or was blocked, 2 bad config or usage, 130 interrupted.',
+    'Exit codes: 0 all succeeded or cached, 1 a task failed or was blocked or a spending limit paused the run, 2 bad config or usage, 130 interrupted.',
   ].join('\n\n'),
   options: {
     ...projectOptions,
@@ -30,6 +31,9 @@ export default defineCommand({
     force: { type: 'boolean', help: 'Run tasks even when their inputs are unchanged (no cache)' },
     'fail-fast': { type: 'boolean', help: 'Stop at the first failed task' },
     json: { type: 'boolean', help: 'Print events as NDJSON on stdout instead of the progress view' },
+    'max-cost': { type: 'string', valueName: 'USD', help: 'Stop starting turns once the run has cost this much; running tasks pause at a turn boundary (resumable); exit 1' },
+    'max-tokens-per-task': { type: 'string', valueName: 'N', help: 'Pause a task once its session has used this many tokens (input, output, cache write and read); exit 1' },
+    prices: { type: 'string', valueName: 'FILE', help: 'Model prices (YAML/JSON, USD per million tokens) over the shipped list and defaults.pricing' },
     'scripted-latency': { type: 'string', valueName: 'MS|FILE', help: 'Scripted provider: latency per turn in ms, or a latency plan file' },
     'scripted-faults': { type: 'string', valueName: 'FILE', help: 'Scripted provider: fault plan (YAML or JSON)' },
     'sync-tasks': { type: 'boolean', help: 'For a graph from `import spec-kit`: tick each finished task in its tasks.md' },
@@ -45,6 +49,11 @@ export default defineCommand({
     }
     const tasksSync = values['sync-tasks'] ? TasksSync.forGraph(paths.graphFile) : undefined;
     const concurrency = values.concurrency === undefined ? undefined : parseIntegerOption(values.concurrency, 'concurrency', { min: 1, max: 64 }, 'run');
+
+    const maxCostUsd = values['max-cost'] === undefined ? undefined : parseAmountOption(values['max-cost'], 'max-cost', 'run');
+    const maxTokensPerTask =
+      values['max-tokens-per-task'] === undefined ? undefined : parseIntegerOption(values['max-tokens-per-task'], 'max-tokens-per-task', { min: 1 }, 'run');
+    const prices = values.prices === undefined ? undefined : await loadPriceFile(values.prices);
 
     const controller = new AbortController();
     let interrupts = 0;
@@ -69,6 +78,9 @@ export default defineCommand({
         downstream: values.downstream,
         force: values.force,
         failFast: values['fail-fast'],
+        maxCostUsd,
+        maxTokensPerTask,
+        prices,
         scriptedLatency: values['scripted-latency'] ? await parseLatencyOption(values['scripted-latency']) : undefined,
         scriptedFaults: values['scripted-faults'] ? await loadFaultPlan(values['scripted-faults']) : undefined,
         env: { ...io.env },
@@ -85,7 +97,7 @@ export default defineCommand({
         io.stderr.write(
           `\nRun ${summary.runId} ${summary.status}: ${tally}\n` +
             `  workspace: ${relative(io.cwd, summary.workspaceDir) || '.'}\n` +
-            `  reports:   ${relative(io.cwd, summary.runDir)}  (flux-triton report ${summary.runId})\n` +
+            `  reports:   ${relative(io.cwd, summary.runDir)}  (flux-triton report ${summary.runId}; open summary.html in a browser)\n` +
             (tasksSync ? `  tasks.md:  ${relative(io.cwd, tasksSync.tasksFile)}: ${tasksSync.ticked.length} task(s) ticked\n` : ''),
         );
       }
