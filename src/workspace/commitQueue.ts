@@ -45,22 +45,62 @@ export class CommitQueue {
   }
 }
 
+/**
+ * Three git processes: `status` (limited to the outputs' literal directories) to find the
+ * changed paths the globs match, `add` of exactly those, and `commit` of exactly those
+ * (the pathspec after `commit --` keeps anything else in the index, such as something the
+ * user staged, out of the commit). The commit's summary line, printed with unabbreviated
+ * ids, gives the new sha, so no `rev-parse` is needed.
+ */
 async function commitOutputs(dir: string, request: TaskCommitRequest): Promise<CommitInfo | null> {
   const message = taskCommitMessage(request); // first, so a bad trailer fails even with nothing to commit
   const matchers = request.outputs.map((glob) => compileGlob(glob));
-  const changed = await listChangedPaths(dir);
+  const changed = await listChangedPaths(dir, outputDirectories(request.outputs));
   const files = [...new Set(changed.map((c) => c.path).filter((file) => matchers.some((matches) => matches(file))))].sort();
   if (files.length === 0) return null;
-  // `git add -- <path>` also stages a deletion; the pathspec after `commit --` keeps
-  // anything else that might sit in the index out of this commit.
+  // `git add -- <path>` also stages a deletion.
   await gitRaw(dir, ['add', '--', ...files]);
-  const staged = (await gitRaw(dir, ['diff', '--cached', '--name-only', '-z', '--', ...files])).split('\0').filter(Boolean);
-  if (staged.length === 0) return null;
   const author = { name: request.agent, email: agentEmail(request.agent) };
-  await gitRaw(dir, [...commitArgs(message, author), '--', ...files]);
-  const sha = await headSha(dir);
+  let summary: string;
+  try {
+    summary = await gitRaw(dir, ['-c', 'core.abbrev=no', ...commitArgs(message, author), '--', ...files]);
+  } catch (error) {
+    summary = (error as Error).message;
+    if (!NOTHING_TO_COMMIT.test(summary)) throw error;
+  }
+  // The paths were staged but hold what HEAD holds (changed back since `status`). Git
+  // says so on stdout with exit code 1, which simple-git does not always treat as failure.
+  if (!summary.startsWith('[') && NOTHING_TO_COMMIT.test(summary)) return null;
+  const sha = commitShaFromSummary(summary) ?? (await headSha(dir));
   if (!sha) throw new Error(`git commit for ${request.taskId} left no HEAD in ${dir}`);
-  return { sha, message, files: staged.sort() };
+  return { sha, message, files };
+}
+
+const NOTHING_TO_COMMIT = /nothing (added )?to commit|no changes added to commit/;
+
+/** `[main 5bd1…] T013: title` (or `[main (root-commit) …]`, `[detached HEAD …]`): the full id, if printed in full. */
+export function commitShaFromSummary(summary: string): string | undefined {
+  const first = summary.split('\n', 1)[0] ?? '';
+  const match = /^\[.* ([0-9a-f]{40}|[0-9a-f]{64})\]/.exec(first);
+  return match?.[1];
+}
+
+/**
+ * The literal paths the globs live under (`triton_models/vae/1` for
+ * `triton_models/vae/1/*.py`, the path itself for a glob without wildcards), so `git
+ * status` need not walk the whole workspace; no limit when any glob starts with one.
+ */
+function outputDirectories(globs: readonly string[]): string[] | undefined {
+  const dirs = new Set<string>();
+  for (const glob of globs) {
+    const segments = glob.replace(/^\.\//, '').split('/').filter((s) => s !== '' && s !== '.');
+    const firstWild = segments.findIndex((s) => /[*?[{\\]/.test(s));
+    // A glob without wildcards names the path itself.
+    const literal = firstWild === -1 ? segments : segments.slice(0, firstWild);
+    if (literal.length === 0) return undefined;
+    dirs.add(literal.join('/'));
+  }
+  return [...dirs];
 }
 
 /** `T013: <title>`, a blank line, then the trailers findTaskCommits reads back. */
