@@ -1,4 +1,4 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -113,6 +113,37 @@ describe('CommitQueue', () => {
     expect(git(dir, 'status', '--porcelain').trim()).toBe('MM triton_models/m3/a.py');
     expect(await queue.commitTask(request(3))).toBeNull();
     expect(await headSha(dir)).toBe(first!.sha);
+  });
+
+  it('with plain-path outputs, commits exactly the changed ones (the add --verbose path) and falls back for directories and ignored paths', async () => {
+    const queue = new CommitQueue(dir);
+    writeTree(dir, { 'cfg/a.pbtxt': 'a\n', 'cfg/b.pbtxt': 'b\n', 'user.txt': 'mine\n' });
+    const outputs = ['cfg/a.pbtxt', './cfg/b.pbtxt'];
+    const first = await queue.commitTask({ ...request(8), outputs });
+    expect(first!.files).toEqual(['cfg/a.pbtxt', 'cfg/b.pbtxt']);
+    expect(first!.sha).toBe(git(dir, 'rev-parse', 'HEAD').trim());
+
+    git(dir, 'add', 'user.txt');
+    writeTree(dir, { 'cfg/b.pbtxt': 'b2\n' });
+    // Two git commands for a changed plain-path output: add and commit, no status.
+    const trace = path.join(tempDir('ft-trace-'), 'trace.log');
+    process.env.GIT_TRACE = trace;
+    const second = await queue.commitTask({ ...request(8), outputs }).finally(() => delete process.env.GIT_TRACE);
+    const commands = readFileSync(trace, 'utf8').split('\n').flatMap((line) => /trace: built-in: git (\w+)/.exec(line)?.[1] ?? []);
+    // (git commit itself may start `git maintenance run --auto`; that one is git's, not ours.)
+    expect(commands.filter((command) => command !== 'maintenance')).toEqual(['add', 'commit']);
+    expect(second!.files).toEqual(['cfg/b.pbtxt']);
+    expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim()).toBe('M\tcfg/b.pbtxt');
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('user.txt');
+    expect(await queue.commitTask({ ...request(8), outputs })).toBeNull();
+
+    // A plain path naming a directory means that path, not the files inside it.
+    writeTree(dir, { 'cfg/dir/inner.txt': 'i\n' });
+    expect(await queue.commitTask({ ...request(8), outputs: ['cfg/dir'] })).toBeNull();
+    // An ignored path is not an output change (git refuses to add it).
+    writeTree(dir, { '.gitignore': 'ignored.txt\n', 'ignored.txt': 'x\n' });
+    expect(await queue.commitTask({ ...request(8), outputs: ['ignored.txt'] })).toBeNull();
+    expect(await headSha(dir)).toBe(second!.sha);
   });
 
   it('reads the full commit id from the summary line git prints', () => {
