@@ -19,31 +19,24 @@ export function unsafeRelativePath(path: string): string | undefined {
 // Positions are looked up only for problems: a lookup walks the YAML tree, and doing it
 // for every task of a 10,000-task graph is a measurable share of `validate`.
 
-export const duplicateTaskIds: Rule = (ctx) => {
-  const first = new Map<string, number>();
-  for (const task of ctx.tasks) {
-    const earlier = first.get(task.input.id);
-    if (earlier === undefined) {
-      first.set(task.input.id, task.index);
-      continue;
-    }
-    const line = ctx.source.positionOf(['tasks', earlier, 'id']).line ?? 0;
-    ctx.problems.push(configError(`duplicate task id \`${task.input.id}\`: also defined at line ${line}`, ctx.source.positionOf(['tasks', task.index, 'id']), 'task ids must be unique; rename one of the two'));
-  }
-};
+export const duplicateTaskIds: Rule = (ctx) =>
+  reportDuplicateIds(ctx, 'tasks', ctx.tasks, 'task', 'task ids must be unique; rename one of the two');
 
-export const duplicatePhaseIds: Rule = (ctx) => {
+export const duplicatePhaseIds: Rule = (ctx) =>
+  reportDuplicateIds(ctx, 'phases', ctx.phases, 'phase', 'phase ids must be unique; rename or merge the two');
+
+function reportDuplicateIds(ctx: RuleContext, list: 'tasks' | 'phases', entries: readonly { index: number; input: { id: string } }[], kind: string, hint: string): void {
   const first = new Map<string, number>();
-  for (const phase of ctx.phases) {
-    const earlier = first.get(phase.input.id);
+  for (const entry of entries) {
+    const earlier = first.get(entry.input.id);
     if (earlier === undefined) {
-      first.set(phase.input.id, phase.index);
+      first.set(entry.input.id, entry.index);
       continue;
     }
-    const line = ctx.source.positionOf(['phases', earlier, 'id']).line ?? 0;
-    ctx.problems.push(configError(`duplicate phase id \`${phase.input.id}\`: also defined at line ${line}`, ctx.source.positionOf(['phases', phase.index, 'id']), 'phase ids must be unique; rename or merge the two'));
+    const line = ctx.source.positionOf([list, earlier, 'id']).line ?? 0;
+    ctx.problems.push(configError(`duplicate ${kind} id \`${entry.input.id}\`: also defined at line ${line}`, ctx.source.positionOf([list, entry.index, 'id']), hint));
   }
-};
+}
 
 export const knownPhases: Rule = (ctx) => {
   const phaseIds = ctx.phases.map((p) => p.input.id);
