@@ -9,7 +9,7 @@ import { topologicalOrder } from '../graph/topologicalOrder.js';
 import { compileGlob, globsMayOverlap, isLiteralGlob } from '../util/glob.js';
 import { configError } from './problems.js';
 import type { ParsedTask, Rule, RuleContext } from './ruleContext.js';
-import { globShape, shapesMayOverlap, type GlobShape } from './globPrefilter.js';
+import { forEachCandidatePair, globShape, shapesMayOverlap, type GlobShape } from './globPrefilter.js';
 import { unsafeRelativePath } from './taskGraphRules.js';
 
 function taskIndexOf(ctx: RuleContext): TaskIndex {
@@ -43,10 +43,12 @@ interface Output {
 
 /**
  * Pairs that could run concurrently (neither reaches the other) must not own globs that
- * could match one path. Outputs are bucketed by their first path segment, pairs are
- * pre-filtered by concurrency (a bitset lookup) and by literal prefix and last segment,
- * and only what survives gets the exact test: string equality for two literal paths,
- * matching for literal against pattern, globsMayOverlap for two patterns. Skipped when
+ * could match one path. Candidate pairs come from a trie of literal prefixes
+ * (forEachCandidatePair), so globs under different directories are never compared; each
+ * candidate gets the exact test (string equality for two literal paths, matching for
+ * literal against pattern, globsMayOverlap for two patterns) and then the reachability
+ * query. A literal path written by several tasks costs one reachability query per writer
+ * when they form a chain (the usual case: each one needs the previous). Skipped when
  * there is a cycle (the cycle is reported; "concurrent" means nothing until it is fixed).
  */
 export const concurrentOutputsDisjoint: Rule = (ctx) => {
@@ -54,38 +56,44 @@ export const concurrentOutputsDisjoint: Rule = (ctx) => {
   const order = topologicalOrder(index);
   if (order.length < index.ids.length) return;
   const reach = buildReachability(index, order);
+  const topoPosition = new Int32Array(index.ids.length);
+  order.forEach((task, p) => (topoPosition[task] = p));
 
-  // Bucket by literal first segment; globs starting with a wildcard go in `anywhere`.
-  const buckets = new Map<string, Output[]>();
-  const anywhere: Output[] = [];
+  const outputs: Output[] = [];
   ctx.tasks.forEach((task, t) => {
     task.input.outputs.forEach((glob, position) => {
       if (unsafeRelativePath(glob)) return; // reported by outputPaths
-      const output: Output = { task: t, glob, position, shape: globShape(glob) };
-      const first = output.shape.firstSegment;
-      if (first === undefined) anywhere.push(output);
-      else buckets.set(first, [...(buckets.get(first) ?? []), output]);
+      outputs.push({ task: t, glob, position, shape: globShape(glob) });
     });
   });
 
   const collisions = new Map<string, { a: number; b: number; pairs: [Output, Output][] }>();
   const matchers = new Map<string, (path: string) => boolean>();
-  const compare = (x: Output, y: Output) => {
-    if (x.task === y.task || !shapesMayOverlap(x.shape, y.shape) || !reach.canRunConcurrently(x.task, y.task)) return;
-    if (!exactlyOverlap(x.glob, y.glob, matchers)) return;
+  const record = (x: Output, y: Output) => {
+    if (!reach.canRunConcurrently(x.task, y.task)) return;
     const [a, b] = x.task < y.task ? [x, y] : [y, x];
     const key = `${a.task},${b.task}`;
     const entry = collisions.get(key) ?? { a: a.task, b: b.task, pairs: [] };
     entry.pairs.push([a, b]);
     collisions.set(key, entry);
   };
-  const groups = [...buckets.values()];
-  for (const group of groups) for (let i = 0; i < group.length; i++) for (let j = i + 1; j < group.length; j++) compare(group[i] as Output, group[j] as Output);
-  for (let i = 0; i < anywhere.length; i++) {
-    const x = anywhere[i] as Output;
-    for (let j = i + 1; j < anywhere.length; j++) compare(x, anywhere[j] as Output);
-    for (const group of groups) for (const y of group) compare(x, y);
-  }
+  const compare = (x: Output, y: Output) => {
+    if (x.task === y.task || !shapesMayOverlap(x.shape, y.shape)) return;
+    if (exactlyOverlap(x.glob, y.glob, matchers)) record(x, y);
+  };
+  const samePath = (group: readonly Output[]) => {
+    const writers = [...new Set(group.map((output) => output.task))].sort((a, b) => (topoPosition[a] as number) - (topoPosition[b] as number));
+    const chained = writers.every((task, i) => i === 0 || reach.needsTransitively(task, writers[i - 1] as number));
+    if (chained) return;
+    for (let i = 0; i < group.length; i++) {
+      for (let j = i + 1; j < group.length; j++) {
+        const x = group[i] as Output;
+        const y = group[j] as Output;
+        if (x.task !== y.task) record(x, y);
+      }
+    }
+  };
+  forEachCandidatePair(outputs, compare, samePath);
 
   // One problem per task pair, listing every overlapping glob pair, in file order.
   const sorted = [...collisions.values()].sort((p, q) => p.a - q.a || p.b - q.b);

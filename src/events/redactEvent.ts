@@ -1,15 +1,19 @@
 // Text from a run (tool output, error messages, check output) can carry a credential that
 // leaked into the environment of a command. Everything written to disk passes through here.
-import { redactSecrets } from '../util/secrets.js';
+import { secretRedactor } from '../util/secrets.js';
 
-/** A copy of `value` with every string passed through redactSecrets. */
+/** A copy of `value` with every string passed through redactSecrets (the environment read once per call). */
 export function redactDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
-  if (typeof value === 'string') return redactSecrets(value, env) as T;
-  if (Array.isArray(value)) return value.map((item: unknown) => redactDeep(item, env)) as T;
-  if (value && typeof value === 'object') {
-    const copy: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) copy[key] = redactDeep(item, env);
-    return copy as T;
-  }
-  return value;
+  const redact = secretRedactor(env);
+  const walk = (item: unknown): unknown => {
+    if (typeof item === 'string') return redact(item);
+    if (Array.isArray(item)) return item.map(walk);
+    if (item && typeof item === 'object') {
+      const copy: Record<string, unknown> = {};
+      for (const [key, inner] of Object.entries(item)) copy[key] = walk(inner);
+      return copy;
+    }
+    return item;
+  };
+  return walk(value) as T;
 }

@@ -1,6 +1,14 @@
 // Writes state.json after every event. Events can arrive faster than the disk, so writes
 // are coalesced: one write in flight at a time, and when it finishes the newest state is
 // written next (intermediate states are skipped; the file only ever moves forward).
+//
+// At scale (thousands of tasks) each write is the whole file, so two things keep the cost
+// per event from growing with the run: redaction is done once per task record (the reducer
+// returns the same object for every task an event did not touch, so a WeakMap remembers
+// the redacted copy), and after a write that took d ms the next one waits up to
+// PAUSE_FACTOR × d (at most MAX_PAUSE_MS) while events keep arriving, so writing takes a
+// bounded share of the time. flush() and close() skip the pause: what they resolve on is
+// the newest state on disk.
 import path from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { redactDeep } from './redactEvent.js';
@@ -8,12 +16,18 @@ import type { RunEventSubscriber } from './runEventBus.js';
 import { reduceRunState, type RunState } from './runState.js';
 import type { RunEvent } from './types.js';
 
+const PAUSE_FACTOR = 3;
+const MAX_PAUSE_MS = 250;
+
 export class StateFileWriter implements RunEventSubscriber {
   readonly file: string;
   private current: RunState | undefined;
   private dirty = false;
   private writing: Promise<void> | undefined;
   private lastError: unknown;
+  private flushing = false;
+  private endPause: (() => void) | undefined;
+  private readonly redacted = new WeakMap<object, unknown>();
 
   constructor(options: { runDir: string; initial?: RunState }) {
     this.file = path.join(options.runDir, 'state.json');
@@ -32,7 +46,13 @@ export class StateFileWriter implements RunEventSubscriber {
 
   /** Resolves when the newest state is on disk; rejects if the last write failed. */
   async flush(): Promise<void> {
-    while (this.writing) await this.writing;
+    this.flushing = true;
+    try {
+      this.endPause?.();
+      while (this.writing) await this.writing;
+    } finally {
+      this.flushing = false;
+    }
     if (this.lastError) {
       const error = this.lastError;
       this.lastError = undefined;
@@ -48,15 +68,54 @@ export class StateFileWriter implements RunEventSubscriber {
     try {
       while (this.dirty && this.current) {
         this.dirty = false;
+        const started = performance.now();
         try {
-          await writeFileAtomic(this.file, `${JSON.stringify(redactDeep(this.current), null, 2)}\n`);
+          await writeFileAtomic(this.file, `${JSON.stringify(this.redactedState(this.current), null, 2)}\n`);
           this.lastError = undefined;
         } catch (error) {
           this.lastError = error;
         }
+        if (this.dirty && !this.flushing) await this.pause(Math.min(MAX_PAUSE_MS, (performance.now() - started) * PAUSE_FACTOR));
       }
     } finally {
       this.writing = undefined;
     }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.endPause = () => {
+        this.endPause = undefined;
+        done();
+      };
+    });
+  }
+
+  /** The state with secrets redacted; task records and notices an event did not replace are redacted once. */
+  private redactedState(state: RunState): RunState {
+    const once = <T extends object>(value: T): T => {
+      let copy = this.redacted.get(value) as T | undefined;
+      if (!copy) this.redacted.set(value, (copy = redactDeep(value)));
+      return copy;
+    };
+    // Key order as in the state itself, so the file reads the same as before.
+    const copy: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(state)) {
+      if (key === 'tasks') {
+        const tasks: RunState['tasks'] = {};
+        for (const [id, record] of Object.entries(state.tasks)) tasks[id] = once(record);
+        copy[key] = tasks;
+      } else if (key === 'notices') {
+        copy[key] = state.notices.map(once);
+      } else {
+        copy[key] = redactDeep(value);
+      }
+    }
+    return copy as unknown as RunState;
   }
 }

@@ -28,9 +28,15 @@ export class TranscriptWriter implements RunEventSubscriber {
     const file = this.fileFor(event.task);
     const line = `${JSON.stringify(redactDeep(event.turn, this.env))}\n`;
     const previous = this.chains.get(file) ?? mkdir(path.dirname(file), { recursive: true }).then(() => undefined);
-    const next = previous.then(() => appendFile(file, line)).catch((error: unknown) => {
-      this.errors.push(error);
-    });
+    const next: Promise<void> = previous
+      .then(() => appendFile(file, line))
+      .catch((error: unknown) => {
+        this.errors.push(error);
+      })
+      .finally(() => {
+        // A settled chain holds nothing: drop it, so finished tasks do not accumulate.
+        if (this.chains.get(file) === next) this.chains.delete(file);
+      });
     this.chains.set(file, next);
   }
 

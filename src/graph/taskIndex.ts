@@ -40,6 +40,9 @@ export function indexTasks(input: GraphInput, onUnknownNeed: 'throw' | 'ignore' 
   const phasePosition = new Map(input.phases.map((p, i) => [p.id, i] as const));
   const needs: number[][] = [];
   const dependents: number[][] = ids.map(() => []);
+  // listedBy[j] = the last task that listed j: deduplicates needs in O(1), so a task
+  // needing thousands of others stays linear.
+  const listedBy = new Int32Array(ids.length).fill(-1);
   input.tasks.forEach((task, i) => {
     const list: number[] = [];
     for (const need of task.needs) {
@@ -48,7 +51,8 @@ export function indexTasks(input: GraphInput, onUnknownNeed: 'throw' | 'ignore' 
         if (onUnknownNeed === 'throw') throw new Error(`task ${task.id} needs unknown task ${need}`);
         continue;
       }
-      if (list.includes(j)) continue;
+      if (listedBy[j] === i) continue;
+      listedBy[j] = i;
       list.push(j);
       dependents[j]?.push(i);
     }

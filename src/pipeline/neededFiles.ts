@@ -14,6 +14,7 @@ export interface NeededFile {
 }
 
 export async function collectNeededFiles(workspaceDir: string, needs: readonly TaskSpec[]): Promise<NeededFile[]> {
+  if (needs.length === 0) return []; // no `git ls-files` for a task that needs nothing
   const tracked = (await gitRaw(workspaceDir, ['ls-files', '-z'])).split('\0').filter(Boolean);
   const files: NeededFile[] = [];
   let budget = INLINE_LIMIT_BYTES;

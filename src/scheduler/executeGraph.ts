@@ -10,13 +10,19 @@
 //   task with "needs T013, which failed", the rest "not started: --fail-fast after T013
 //   failed"), so the run ends with no task pending and every phase ends.
 // - run:start / run:end belong to the caller, which knows the run id and provider.
+//
+// Scheduling is linear in tasks + needs: each task keeps a count of unfinished needs, and
+// a settled task only puts its own dependents up for a new verdict (examined in dispatch
+// order through a heap, so a block propagates to every transitive dependent in one pass,
+// exactly as a full scan in dispatch order would).
 import PQueue from 'p-queue';
 import { InterruptedError, UserError } from '../errors.js';
 import type { RunEvent, RunStatus, TaskState } from '../events/types.js';
+import { MinHeap } from '../graph/minHeap.js';
 import { ConcurrencyGovernor } from './concurrencyGovernor.js';
 import { assertBarriersSatisfiable, dispatchRanks } from './dispatchOrder.js';
 import { PhaseProgress } from './phaseProgress.js';
-import { readiness, type GraphView } from './readiness.js';
+import { readiness, type BarrierState, type GraphView } from './readiness.js';
 import type {
   ActiveTaskState,
   ExecuteOptions,
@@ -37,6 +43,7 @@ type StopReason = { kind: 'interrupt' } | { kind: 'fail-fast'; failedTask: strin
 const ACTIVE_STATES: ReadonlySet<TaskState> = new Set<ActiveTaskState>(['running', 'verifying', 'repairing']);
 const OUTCOME_STATES: ReadonlySet<string> = new Set(['succeeded', 'cached', 'failed', 'interrupted']);
 const TERMINAL_STATES: ReadonlySet<TaskState> = new Set(['succeeded', 'cached', 'failed', 'blocked', 'interrupted']);
+const SUCCESS_STATES: ReadonlySet<TaskState> = new Set(['succeeded', 'cached']);
 
 class GraphExecution {
   readonly #options: ExecuteOptions;
@@ -46,7 +53,19 @@ class GraphExecution {
   /** In-scope tasks only; 'skip' tasks never appear here. */
   readonly #states = new Map<string, TaskState>();
   readonly #blockedCause = new Map<string, string>();
-  readonly #barrierTasks = new Map<string, string[]>();
+  /** Tasks that need each task (distinct, in input order of the needing tasks). */
+  readonly #dependents = new Map<string, string[]>();
+  /** Per task: in-scope needs that have not succeeded or been cached yet. */
+  readonly #unfinishedNeeds = new Map<string, number>();
+  /** Tasks with a need that failed, was interrupted or is blocked. */
+  readonly #unsuccessfulNeed = new Set<string>();
+  /** Ranks of tasks whose verdict may have changed, examined lowest rank first. */
+  readonly #candidates = new MinHeap();
+  readonly #isCandidate: Uint8Array;
+  /** With phase barriers: each phase's verdict once it is open (it never changes after). */
+  readonly #openBarriers = new Map<string, BarrierState>();
+  /** In-scope tasks per phase, in dispatch order (for barrier verdicts). */
+  readonly #inScopeByPhase = new Map<string, SchedulableTask[]>();
   readonly #queued = new Set<string>();
   readonly #running = new Map<string, AbortController>();
   readonly #queue: PQueue;
@@ -79,7 +98,25 @@ class GraphExecution {
     }
     const inScope = this.#ordered.filter((task) => initial[task.id] !== 'skip');
     for (const task of inScope) this.#states.set(task.id, 'pending');
-    if (options.phaseBarriers) this.#computeBarriers(inScope, phases);
+    this.#isCandidate = new Uint8Array(this.#ordered.length);
+    for (const task of this.#ordered) {
+      const needs = new Set(task.needs);
+      let unfinished = 0;
+      for (const need of needs) {
+        if (this.#states.has(need)) unfinished++;
+        const list = this.#dependents.get(need);
+        if (list) list.push(task.id);
+        else this.#dependents.set(need, [task.id]);
+      }
+      this.#unfinishedNeeds.set(task.id, unfinished);
+    }
+    for (const task of inScope) {
+      const list = this.#inScopeByPhase.get(task.phase);
+      if (list) list.push(task);
+      else this.#inScopeByPhase.set(task.phase, [task]);
+      // Everything gets a first verdict; pushed in rank order, so each push is O(1).
+      this.#addCandidate(task.id);
+    }
 
     this.#queue = new PQueue({ concurrency });
     this.#governor = new ConcurrencyGovernor({
@@ -116,12 +153,33 @@ class GraphExecution {
     return { states: Object.fromEntries(this.#states), status: this.#status(), peakInFlight: this.#peakInFlight };
   }
 
-  #computeBarriers(inScope: readonly SchedulableTask[], phases: readonly string[]): void {
-    const earlier: string[] = [];
-    for (const phase of phases) {
-      this.#barrierTasks.set(phase, [...earlier]);
-      earlier.push(...inScope.filter((task) => task.phase === phase).map((task) => task.id));
+  #addCandidate(taskId: string): void {
+    const rank = this.#rank.get(taskId) ?? 0;
+    if (this.#isCandidate[rank] === 1) return;
+    this.#isCandidate[rank] = 1;
+    this.#candidates.push(rank);
+  }
+
+  /**
+   * Open once every in-scope task of every earlier phase is terminal; then the first of
+   * them (by phase, then dispatch order) that did not succeed blocks the phase.
+   */
+  #barrier(phase: string): BarrierState {
+    const known = this.#openBarriers.get(phase);
+    if (known) return known;
+    const earlier = this.#options.phases.slice(0, Math.max(0, this.#options.phases.indexOf(phase)));
+    if (!earlier.every((p) => this.#phases.isFinished(p))) return { open: false };
+    let verdict: BarrierState = { open: true };
+    search: for (const p of earlier) {
+      for (const task of this.#inScopeByPhase.get(p) ?? []) {
+        if (!SUCCESS_STATES.has(this.#states.get(task.id) ?? 'pending')) {
+          verdict = { open: true, unsuccessful: task.id };
+          break search;
+        }
+      }
     }
+    this.#openBarriers.set(phase, verdict);
+    return verdict;
   }
 
   /** Resumed and cached tasks are reported first, so every report lists them. */
@@ -159,17 +217,20 @@ class GraphExecution {
   }
 
   #endCompletedPhases(): void {
-    this.#phases.endCompletedPhases((id) => TERMINAL_STATES.has(this.#states.get(id) ?? 'pending'));
+    this.#phases.endCompletedPhases();
   }
 
   /**
-   * One pass in dispatch order; because that order is topological, a block propagates to
-   * every transitive dependent within the same pass.
+   * A verdict for every candidate, lowest dispatch rank first; a block adds the blocked
+   * task's dependents, which rank higher, so it propagates to every transitive dependent
+   * within the same pass.
    */
   #scanPending({ enqueue }: { enqueue: boolean }): void {
     const view = this.#graphView();
     const ready: SchedulableTask[] = [];
-    for (const task of this.#ordered) {
+    for (let rank = this.#candidates.pop(); rank !== undefined; rank = this.#candidates.pop()) {
+      this.#isCandidate[rank] = 0;
+      const task = this.#ordered[rank] as SchedulableTask;
       if (this.#states.get(task.id) !== 'pending' || this.#queued.has(task.id)) continue;
       const verdict = readiness(task, view);
       if (verdict.kind === 'blocked') {
@@ -191,7 +252,9 @@ class GraphExecution {
     return {
       state: (id) => this.#states.get(id),
       blockedCause: (id) => this.#blockedCause.get(id),
-      barrierTasks: (phase) => this.#barrierTasks.get(phase),
+      unfinishedNeeds: (id) => this.#unfinishedNeeds.get(id) ?? 0,
+      hasUnsuccessfulNeed: (id) => this.#unsuccessfulNeed.has(id),
+      barrier: (phase) => (this.#options.phaseBarriers ? this.#barrier(phase) : undefined),
       phaseOf: (id) => this.#byId.get(id)?.phase ?? '',
     };
   }
@@ -300,6 +363,7 @@ class GraphExecution {
     const previous = this.#states.get(taskId) ?? 'pending';
     this.#states.set(taskId, state);
     const task = this.#byId.get(taskId);
+    if (task && TERMINAL_STATES.has(state) && !TERMINAL_STATES.has(previous)) this.#onTerminal(task, state);
     if (task) this.#phases.beforeTaskEvent(task.phase);
     this.#emit({
       type: 'task:state',
@@ -309,6 +373,31 @@ class GraphExecution {
       previous,
       ...(reason !== undefined ? { reason } : {}),
     });
+  }
+
+  /** Updates the counts of the task's dependents and puts up for a new verdict whatever may have changed. */
+  #onTerminal(task: SchedulableTask, state: TaskState): void {
+    const succeeded = SUCCESS_STATES.has(state);
+    for (const dependent of this.#dependents.get(task.id) ?? []) {
+      if (succeeded) {
+        const left = (this.#unfinishedNeeds.get(dependent) ?? 0) - 1;
+        this.#unfinishedNeeds.set(dependent, left);
+        if (left > 0) continue;
+      } else {
+        this.#unsuccessfulNeed.add(dependent);
+      }
+      if (this.#states.get(dependent) === 'pending') this.#addCandidate(dependent);
+    }
+    // The phase's last task may open the barrier of every later phase.
+    if (this.#phases.taskFinished(task.phase) && this.#options.phaseBarriers) {
+      const later = this.#options.phases.slice(this.#options.phases.indexOf(task.phase) + 1);
+      for (const phase of later) {
+        if (this.#openBarriers.has(phase)) continue;
+        for (const waiting of this.#inScopeByPhase.get(phase) ?? []) {
+          if (this.#states.get(waiting.id) === 'pending') this.#addCandidate(waiting.id);
+        }
+      }
+    }
   }
 
   /** A subscriber that throws (say, the state file cannot be written) must not be ignored: stop and reject. */

@@ -37,14 +37,25 @@ export function scrubEnv(env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEn
  * process.env) and every string shaped like an Anthropic key (`sk-ant-...`).
  */
 export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
-  let result = text;
+  return secretRedactor(env)(text);
+}
+
+/**
+ * redactSecrets with the secret values of `env` read once, for redacting many strings in
+ * a row (a whole event or turn): reading and filtering the environment costs far more
+ * than the replacement itself.
+ */
+export function secretRedactor(env: NodeJS.ProcessEnv = process.env): (text: string) => string {
   const values = Object.entries(env)
     .filter(([name, value]) => value !== undefined && isSecretEnvName(name) && value.length >= MIN_SECRET_LENGTH)
     .map(([, value]) => value as string)
     // Longest first, so a value containing another is replaced whole.
     .sort((a, b) => b.length - a.length);
-  for (const value of values) {
-    if (result.includes(value)) result = result.split(value).join(REDACTED);
-  }
-  return result.replace(ANTHROPIC_KEY_SHAPE, REDACTED);
+  return (text) => {
+    let result = text;
+    for (const value of values) {
+      if (result.includes(value)) result = result.split(value).join(REDACTED);
+    }
+    return result.replace(ANTHROPIC_KEY_SHAPE, REDACTED);
+  };
 }

@@ -12,10 +12,12 @@ export interface ChangedPath {
 /**
  * Modified, added, deleted and untracked files (every untracked file, not just its
  * directory), excluding ignored ones. Renames are listed as two paths, so a glob test on
- * each side sees both.
+ * each side sees both. `under`: only paths inside these directories (workspace-relative).
  */
-export async function listChangedPaths(dir: string): Promise<ChangedPath[]> {
-  const out = await gitRaw(dir, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames']);
+export async function listChangedPaths(dir: string, under?: readonly string[]): Promise<ChangedPath[]> {
+  // `:(literal)` so a directory name with glob characters means itself.
+  const pathspec = under ? ['--', ...under.map((d) => `:(literal)${d}`)] : [];
+  const out = await gitRaw(dir, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames', ...pathspec]);
   const changes: ChangedPath[] = [];
   for (const entry of out.split('\0')) {
     if (entry.length < 4) continue;

@@ -2,6 +2,8 @@
 // is made, so staging everything (`git add -A`) would sweep another task's half-written
 // files into this commit; instead the changed paths are filtered through the task's
 // output globs. Git allows one index writer at a time, so operations run one by one.
+import { lstat } from 'node:fs/promises';
+import path from 'node:path';
 import type { CommitInfo } from '../events/types.js';
 import { compileGlob } from '../util/glob.js';
 import { listChangedPaths } from './changedPaths.js';
@@ -45,22 +47,114 @@ export class CommitQueue {
   }
 }
 
+/**
+ * Two or three git processes. When every output is a plain path naming an existing file,
+ * one `add --verbose` of exactly those paths stages them and names the ones that changed.
+ * Otherwise `status` (limited to the outputs' literal directories) finds the changed
+ * paths the globs match and `add` stages exactly those. Then `commit` of exactly those
+ * paths (the pathspec after `commit --` keeps anything else in the index, such as
+ * something the user staged, out of the commit); its summary line, printed with
+ * unabbreviated ids, gives the new sha, so no `rev-parse` is needed.
+ */
 async function commitOutputs(dir: string, request: TaskCommitRequest): Promise<CommitInfo | null> {
   const message = taskCommitMessage(request); // first, so a bad trailer fails even with nothing to commit
-  const matchers = request.outputs.map((glob) => compileGlob(glob));
-  const changed = await listChangedPaths(dir);
-  const files = [...new Set(changed.map((c) => c.path).filter((file) => matchers.some((matches) => matches(file))))].sort();
+  const literal = await stageLiteralOutputs(dir, request.outputs);
+  const files = literal?.changed ?? (await stageMatchingChanges(dir, request.outputs));
   if (files.length === 0) return null;
-  // `git add -- <path>` also stages a deletion; the pathspec after `commit --` keeps
-  // anything else that might sit in the index out of this commit.
-  await gitRaw(dir, ['add', '--', ...files]);
-  const staged = (await gitRaw(dir, ['diff', '--cached', '--name-only', '-z', '--', ...files])).split('\0').filter(Boolean);
-  if (staged.length === 0) return null;
+  const commitPaths = literal?.paths ?? files;
   const author = { name: request.agent, email: agentEmail(request.agent) };
-  await gitRaw(dir, [...commitArgs(message, author), '--', ...files]);
-  const sha = await headSha(dir);
+  let summary: string;
+  try {
+    summary = await gitRaw(dir, ['-c', 'core.abbrev=no', ...commitArgs(message, author), '--', ...commitPaths]);
+  } catch (error) {
+    summary = (error as Error).message;
+    if (!NOTHING_TO_COMMIT.test(summary)) throw error;
+  }
+  // The paths were staged but hold what HEAD holds (changed back since `status`). Git
+  // says so on stdout with exit code 1, which simple-git does not always treat as failure.
+  if (!summary.startsWith('[') && NOTHING_TO_COMMIT.test(summary)) return null;
+  const sha = commitShaFromSummary(summary) ?? (await headSha(dir));
   if (!sha) throw new Error(`git commit for ${request.taskId} left no HEAD in ${dir}`);
-  return { sha, message, files: staged.sort() };
+  return { sha, message, files };
+}
+
+/** Stages the changed paths among those the globs match (deletions too); returns them sorted. */
+async function stageMatchingChanges(dir: string, outputs: readonly string[]): Promise<string[]> {
+  const matchers = outputs.map((glob) => compileGlob(glob));
+  const changed = await listChangedPaths(dir, outputDirectories(outputs));
+  const files = [...new Set(changed.map((c) => c.path).filter((file) => matchers.some((matches) => matches(file))))].sort();
+  // `git add -- <path>` also stages a deletion.
+  if (files.length > 0) await gitRaw(dir, ['add', '--', ...files]);
+  return files;
+}
+
+/**
+ * For outputs that are all plain paths of existing files (the usual case): `git add
+ * --verbose` of exactly those paths, reading the ones that changed from its `add '…'`
+ * lines. Undefined (the caller falls back to `status`) for any wildcard, a missing path
+ * (it may be a deletion), a directory (the glob names the path, not what is inside), or
+ * anything git refuses (an ignored path).
+ */
+async function stageLiteralOutputs(dir: string, outputs: readonly string[]): Promise<{ changed: string[]; paths: string[] } | undefined> {
+  const paths: string[] = [];
+  for (const glob of outputs) {
+    // Wildcards, escapes and control characters (a newline would break the parsing below) go the general way.
+    if (/[*?[\]{}\\\x00-\x1f]/.test(glob)) return undefined;
+    const segments = glob.split('/').filter((s) => s !== '' && s !== '.');
+    if (segments.length === 0 || segments.includes('..')) return undefined;
+    paths.push(segments.join('/'));
+  }
+  for (const file of paths) {
+    try {
+      const stats = await lstat(path.join(dir, file));
+      if (!stats.isFile() && !stats.isSymbolicLink()) return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  const unique = [...new Set(paths)].sort();
+  let out: string;
+  try {
+    out = await gitRaw(dir, ['add', '--verbose', '--', ...unique.map((file) => `:(literal)${file}`)]);
+  } catch {
+    return undefined;
+  }
+  const changed = new Set<string>();
+  for (const line of out.split('\n')) {
+    if (line.startsWith("add '") && line.endsWith("'")) changed.add(line.slice(5, -1));
+  }
+  // Nothing printed: unchanged, or already staged as it is (by hand); status tells which.
+  if (changed.size === 0) return undefined;
+  // Every path goes to the commit, so one staged by hand with these very bytes (which
+  // `add` does not print) is committed too; `changed` is what the commit reports.
+  return { changed: [...changed].sort(), paths: unique.map((file) => `:(literal)${file}`) };
+}
+
+const NOTHING_TO_COMMIT = /nothing (added )?to commit|no changes added to commit/;
+
+/** `[main 5bd1…] T013: title` (or `[main (root-commit) …]`, `[detached HEAD …]`): the full id, if printed in full. */
+export function commitShaFromSummary(summary: string): string | undefined {
+  const first = summary.split('\n', 1)[0] ?? '';
+  const match = /^\[.* ([0-9a-f]{40}|[0-9a-f]{64})\]/.exec(first);
+  return match?.[1];
+}
+
+/**
+ * The literal paths the globs live under (`triton_models/vae/1` for
+ * `triton_models/vae/1/*.py`, the path itself for a glob without wildcards), so `git
+ * status` need not walk the whole workspace; no limit when any glob starts with one.
+ */
+function outputDirectories(globs: readonly string[]): string[] | undefined {
+  const dirs = new Set<string>();
+  for (const glob of globs) {
+    const segments = glob.replace(/^\.\//, '').split('/').filter((s) => s !== '' && s !== '.');
+    const firstWild = segments.findIndex((s) => /[*?[{\\]/.test(s));
+    // A glob without wildcards names the path itself.
+    const literal = firstWild === -1 ? segments : segments.slice(0, firstWild);
+    if (literal.length === 0) return undefined;
+    dirs.add(literal.join('/'));
+  }
+  return [...dirs];
 }
 
 /** `T013: <title>`, a blank line, then the trailers findTaskCommits reads back. */

@@ -1,27 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { concurrentOutputsDisjoint, noCycles } from '../../src/config/dependencyRules.js';
-import type { ParsedTask, RuleContext } from '../../src/config/ruleContext.js';
-import { YamlSource } from '../../src/config/yamlSource.js';
-
-/** A rule context built in code, so the rules can be timed without YAML parsing. */
-function context(tasks: { id: string; needs: string[]; outputs: string[] }[]): RuleContext {
-  const parsed: ParsedTask[] = tasks.map((t, index) => ({
-    index,
-    verify: [],
-    input: { id: t.id, title: t.id, phase: 'p', agent: 'a', needs: t.needs, outputs: t.outputs, verify: [], prompt: 'p' },
-  }));
-  return {
-    source: new YamlSource('/graph.yaml', ''),
-    graphDir: '/',
-    context: [],
-    phases: [{ index: 0, input: { id: 'p', title: 'P' } }],
-    tasks: parsed,
-    allTaskIds: new Set(tasks.map((t) => t.id)),
-    agents: new Map(),
-    invalidAgentNames: new Set(),
-    problems: [],
-  };
-}
+import { context } from './ruleContextFixture.js';
 
 describe('concurrentOutputsDisjoint', () => {
   it('finds the one colliding pair among 2,000 tasks quickly (literal and pattern outputs)', () => {

@@ -101,6 +101,13 @@ describe('loadTaskGraph: one test per error kind', () => {
     ]);
   });
 
+  it('duplicate phase id: names both lines', () => {
+    const header = HEADER.replace('  - { id: models, title: Models }\n', '  - { id: models, title: Models }\n  - { id: configs, title: Again }\n');
+    expect(problems(header + task('T1'))).toEqual([
+      '8:11: error: duplicate phase id `configs`: also defined at line 6\n  hint: phase ids must be unique; rename or merge the two',
+    ]);
+  });
+
   it('cycle: printed with arrows', () => {
     expect(problems(HEADER + task('T011', { needs: '[T015]' }) + task('T015', { needs: '[T011]' }))).toEqual([
       '15:13: error: dependency cycle: T011 → T015 → T011 (each task needs the next, so none of them can start)\n  hint: remove one of these needs',

@@ -60,6 +60,28 @@ describe('StateFileWriter', () => {
   });
 });
 
+describe('StateFileWriter redaction', () => {
+  it('redacts secrets in state.json, also in a task record changed after it was first written', async () => {
+    const runDir = tempRunDir();
+    const secret = 'sk-ant-api03-STATESECRET';
+    const writer = new StateFileWriter({ runDir });
+    const [start, ...rest] = sampleRunEvents();
+    writer.onEvent(start!);
+    const id = rest.find((e): e is Extract<RunEvent, { type: 'task:state' }> => e.type === 'task:state')!.task;
+    writer.onEvent({ type: 'task:state', at: at(1), task: id, state: 'running', previous: 'pending', reason: 'first' });
+    await writer.flush();
+    writer.onEvent({ type: 'task:state', at: at(2), task: id, state: 'failed', previous: 'running', reason: `key ${secret} leaked` });
+    writer.onEvent({ type: 'run:notice', at: at(2), level: 'warn', message: `notice with ${secret}` });
+    await writer.flush();
+    const text = readFileSync(writer.file, 'utf8');
+    expect(text).not.toContain('STATESECRET');
+    const written = JSON.parse(text) as RunState;
+    expect(written.tasks[id]).toMatchObject({ state: 'failed', reason: 'key [REDACTED] leaked' });
+    expect(written.notices.at(-1)?.message).toBe('notice with [REDACTED]');
+    expect(writer.state?.tasks[id]?.reason).toContain(secret); // the in-memory state is the caller's, unredacted
+  });
+});
+
 describe('NdjsonEventLog', () => {
   it('appends one JSON object per event and reads them back, redacting secrets', async () => {
     const runDir = tempRunDir();

@@ -1,8 +1,9 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   CommitQueue,
+  commitShaFromSummary,
   findTaskCommits,
   headSha,
   lastCommitForTask,
@@ -81,6 +82,76 @@ describe('CommitQueue', () => {
     await expect(queue.commitTask({ ...request(1), trailers: { 'Bad Key': 'x' } })).rejects.toThrow(/trailer key/);
     expect((await findTaskCommits(dir)).get('T001')!.map((c) => c.sha)).toEqual([second!.sha, first!.sha]);
     expect(await lastCommitForTask(dir, 'T999')).toBeUndefined();
+  });
+
+  it('commits literal, nested and wildcard-first outputs (deletions too) and leaves what the user staged staged', async () => {
+    const queue = new CommitQueue(dir);
+    writeTree(dir, { 'README.md': 'r\n', 'models/a/1/model.py': 'm\n', 'logs/x/run.log': 'l\n', 'user.txt': 'mine\n', 'models/b/other.py': 'o\n' });
+    git(dir, 'add', 'user.txt');
+    const outputs = ['README.md', 'models/a/*/model.py', '**/*.log'];
+    const first = await queue.commitTask({ ...request(7), outputs });
+    expect(first!.sha).toBe(git(dir, 'rev-parse', 'HEAD').trim());
+    expect(first!.files).toEqual(['README.md', 'logs/x/run.log', 'models/a/1/model.py']);
+    expect(git(dir, 'show', '--name-only', '--format=', first!.sha).trim().split('\n').sort()).toEqual(first!.files);
+    expect(git(dir, 'status', '--porcelain', '-uall').trim().split('\n').sort()).toEqual(['?? models/b/other.py', 'A  user.txt']);
+
+    rmSync(path.join(dir, 'README.md'));
+    writeTree(dir, { 'models/a/1/model.py': 'm2\n' });
+    const second = await queue.commitTask({ ...request(7), outputs });
+    expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim().split('\n').sort()).toEqual(['D\tREADME.md', 'M\tmodels/a/1/model.py']);
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('user.txt');
+  });
+
+  it('returns null when the only change to an output was staged and then undone in the file', async () => {
+    const queue = new CommitQueue(dir);
+    writeTree(dir, { 'triton_models/m3/a.py': 'a\n' });
+    const first = await queue.commitTask(request(3));
+    // status lists the path (the index differs from HEAD), but after `add` nothing differs.
+    writeTree(dir, { 'triton_models/m3/a.py': 'b\n' });
+    git(dir, 'add', 'triton_models/m3/a.py');
+    writeTree(dir, { 'triton_models/m3/a.py': 'a\n' });
+    expect(git(dir, 'status', '--porcelain').trim()).toBe('MM triton_models/m3/a.py');
+    expect(await queue.commitTask(request(3))).toBeNull();
+    expect(await headSha(dir)).toBe(first!.sha);
+  });
+
+  it('with plain-path outputs, commits exactly the changed ones (the add --verbose path) and falls back for directories and ignored paths', async () => {
+    const queue = new CommitQueue(dir);
+    writeTree(dir, { 'cfg/a.pbtxt': 'a\n', 'cfg/b.pbtxt': 'b\n', 'user.txt': 'mine\n' });
+    const outputs = ['cfg/a.pbtxt', './cfg/b.pbtxt'];
+    const first = await queue.commitTask({ ...request(8), outputs });
+    expect(first!.files).toEqual(['cfg/a.pbtxt', 'cfg/b.pbtxt']);
+    expect(first!.sha).toBe(git(dir, 'rev-parse', 'HEAD').trim());
+
+    git(dir, 'add', 'user.txt');
+    writeTree(dir, { 'cfg/b.pbtxt': 'b2\n' });
+    // Two git commands for a changed plain-path output: add and commit, no status.
+    const trace = path.join(tempDir('ft-trace-'), 'trace.log');
+    process.env.GIT_TRACE = trace;
+    const second = await queue.commitTask({ ...request(8), outputs }).finally(() => delete process.env.GIT_TRACE);
+    const commands = readFileSync(trace, 'utf8').split('\n').flatMap((line) => /trace: built-in: git (\w+)/.exec(line)?.[1] ?? []);
+    // (git commit itself may start `git maintenance run --auto`; that one is git's, not ours.)
+    expect(commands.filter((command) => command !== 'maintenance')).toEqual(['add', 'commit']);
+    expect(second!.files).toEqual(['cfg/b.pbtxt']);
+    expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim()).toBe('M\tcfg/b.pbtxt');
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('user.txt');
+    expect(await queue.commitTask({ ...request(8), outputs })).toBeNull();
+
+    // A plain path naming a directory means that path, not the files inside it.
+    writeTree(dir, { 'cfg/dir/inner.txt': 'i\n' });
+    expect(await queue.commitTask({ ...request(8), outputs: ['cfg/dir'] })).toBeNull();
+    // An ignored path is not an output change (git refuses to add it).
+    writeTree(dir, { '.gitignore': 'ignored.txt\n', 'ignored.txt': 'x\n' });
+    expect(await queue.commitTask({ ...request(8), outputs: ['ignored.txt'] })).toBeNull();
+    expect(await headSha(dir)).toBe(second!.sha);
+  });
+
+  it('reads the full commit id from the summary line git prints', () => {
+    const sha = 'f58eed5f1ecd9aea89f2df01abe23706c94c03b0';
+    expect(commitShaFromSummary(`[main ${sha}] T013: DIT model.py\n 1 file changed`)).toBe(sha);
+    expect(commitShaFromSummary(`[main (root-commit) ${sha}] x`)).toBe(sha);
+    expect(commitShaFromSummary(`[detached HEAD ${sha}] x`)).toBe(sha);
+    expect(commitShaFromSummary('[main f58eed5] x')).toBeUndefined(); // abbreviated: the caller asks rev-parse
   });
 
   it('keeps going after a failed operation', async () => {
