@@ -2,7 +2,7 @@
 // to an exit code in one place (the error boundary).
 
 import { ConfigError, InterruptedError, UserError } from '../errors.js';
-import { closestMatch } from '../config/suggest.js';
+import { closestMatch } from '../util/suggest.js';
 import { COMMANDS, type CommandEntry } from './commandTable.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import type { CliIo } from './io.js';

@@ -6,7 +6,7 @@ import matter from 'gray-matter';
 import { isMap } from 'yaml';
 import { TOOL_NAMES, type AgentDefinition, type ConfigProblem, type ToolName } from './types.js';
 import { configError, configWarning, hasErrors } from './problems.js';
-import { closestMatch, didYouMean, listNames } from './suggest.js';
+import { closestMatch, didYouMean, listNames } from '../util/suggest.js';
 import { YamlSource } from './yamlSource.js';
 
 /** The front-matter keys this tool reads; anything else is kept in `extra`. */

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { compileGlob } from '../util/glob.js';
 import { configError, configWarning } from './problems.js';
 import type { Rule, RuleContext } from './ruleContext.js';
-import { closestMatch, didYouMean, listNames } from './suggest.js';
+import { closestMatch, didYouMean, listNames } from '../util/suggest.js';
 
 /** Why a workspace-relative path is unacceptable, or undefined when it is fine. */
 export function unsafeRelativePath(path: string): string | undefined {
