@@ -5,12 +5,10 @@
 export const TOOL_NAMES = ['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+import type { Diagnostic, SourcePosition } from '../util/diagnostic.js';
+
 /** Where a value came from, for messages that name file, line and column (1-based). */
-export interface SourcePosition {
-  file: string;
-  line?: number;
-  column?: number;
-}
+export type { SourcePosition };
 
 export interface AgentDefinition {
   name: string;
@@ -98,10 +96,7 @@ export interface TaskGraph {
 
 export type Severity = 'error' | 'warning';
 
-/** One problem found while loading; `hint` says how to fix it. */
-export interface ConfigProblem {
+/** One problem found while loading, at its file:line:col; `hint` says how to fix it. */
+export interface ConfigProblem extends Diagnostic {
   severity: Severity;
-  message: string;
-  hint?: string;
-  source: SourcePosition;
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/config/problems.js';
+import { formatDiagnostic as formatProblem } from '../../src/util/diagnostic.js';
 import { loadTaskGraph, parseTaskGraph } from '../../src/config/taskGraph.js';
 import { loadProject } from '../../src/config/project.js';
 import { agent, agentMap, writeTree } from './helpers.js';

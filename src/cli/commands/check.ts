@@ -1,7 +1,8 @@
 // `flux-triton check [REPO_DIR]`: the Triton checks (config schema and load-time rules,
 // model.py against its config, BLS calls against their callees) on any model repository.
 import { resolve } from 'node:path';
-import { checkRepository, formatFindings, hasErrors, reportToJson } from '../../triton/index.js';
+import { checkRepository, formatFindings, reportToJson } from '../../triton/index.js';
+import { hasErrors } from '../../util/diagnostic.js';
 import { resolvePython } from '../../verify/python.js';
 import { defineCommand } from '../command.js';
 
@@ -30,6 +31,6 @@ export default defineCommand({
     // reportToJson already returns the JSON text; stringifying it again printed one quoted string.
     if (values.json) io.stdout.write(`${reportToJson(report)}\n`);
     else io.stdout.write(`${formatFindings(report, { color: Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR })}\n`);
-    return hasErrors(report) ? 1 : 0;
+    return hasErrors(report.findings) ? 1 : 0;
   },
 });

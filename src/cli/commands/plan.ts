@@ -4,7 +4,7 @@
 import { relative } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { loadProject } from '../../config/project.js';
-import { formatProblem, hasErrors } from '../../config/problems.js';
+import { formatDiagnostic, hasErrors } from '../../util/diagnostic.js';
 import { analyzeGraph } from '../../graph/analyze.js';
 import { buildPlanJson } from '../../graph/plan/planJson.js';
 import { renderPlanMermaid } from '../../graph/plan/planMermaid.js';
@@ -26,7 +26,7 @@ export default defineCommand({
     const paths = resolveProjectPaths(values, io.cwd);
     const project = loadProject(paths);
     if (hasErrors(project.problems) || !project.graph) throw new ConfigError(project.problems);
-    for (const warning of project.problems) io.stderr.write(`${formatProblem(warning, { relativeTo: io.cwd })}\n`);
+    for (const warning of project.problems) io.stderr.write(`${formatDiagnostic(warning, { relativeTo: io.cwd })}\n`);
 
     const graph = project.graph;
     const analysis = analyzeGraph(graph);

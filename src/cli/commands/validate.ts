@@ -2,7 +2,7 @@
 // its position, exit 2 when there are errors.
 
 import { relative } from 'node:path';
-import { countProblems } from '../../config/problems.js';
+import { countDiagnostics } from '../../util/diagnostic.js';
 import { loadProject } from '../../config/project.js';
 import { defineCommand } from '../command.js';
 import { agentsOption, graphOption, resolveProjectPaths } from '../commonOptions.js';
@@ -18,7 +18,7 @@ export default defineCommand({
     const paths = resolveProjectPaths(values, io.cwd);
     const project = loadProject(paths);
     printProblems(project.problems, io.stdout, io.cwd);
-    const { errors, warnings } = countProblems(project.problems);
+    const { error: errors, warning: warnings } = countDiagnostics(project.problems);
     const where = `${relative(io.cwd, paths.graphFile) || paths.graphFile} with ${relative(io.cwd, paths.agentsDir) || '.'}`;
     if (errors > 0) return 2; // printProblems already wrote the counts
     const graph = project.graph;
