@@ -80,6 +80,9 @@ export interface TaskSpec {
   source: SourcePosition;
 }
 
+/** Who a task is and where it sits: the fields every view of a task (state, report, plan) repeats. */
+export type TaskIdentity = Pick<TaskSpec, 'id' | 'title' | 'phase' | 'agent' | 'needs'>;
+
 export interface TaskGraph {
   version: 1;
   name: string;

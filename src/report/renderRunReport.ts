@@ -5,7 +5,8 @@
 import { colorState, formatDuration, formatTokens, type RunState } from '../events/index.js';
 import { UserError } from '../errors.js';
 import { junitLine } from './phaseMarkdown.js';
-import { describeCounts, summarizePhase, summarizeRun, summarizeTask, type PhaseSummary, type TaskSummary } from './summaries.js';
+import { describeCounts } from '../events/index.js';
+import { summarizePhase, summarizeRun, summarizeTask, type PhaseSummary, type TaskSummary } from './summaries.js';
 import type { LoadedRun } from './runStore.js';
 
 export interface RenderRunReportOptions {

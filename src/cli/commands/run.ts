@@ -3,6 +3,7 @@
 import { relative } from 'node:path';
 import { loadFaultPlan, parseLatencyOption } from '../../agent/index.js';
 import { UserError } from '../../errors.js';
+import { countStates, describeCounts } from '../../events/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { defineCommand } from '../command.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
@@ -73,9 +74,7 @@ export default defineCommand({
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
       });
       if (!values.json) {
-        const counts = new Map<string, number>();
-        for (const state of Object.values(summary.tasks)) counts.set(state, (counts.get(state) ?? 0) + 1);
-        const tally = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+        const tally = describeCounts(countStates(Object.values(summary.tasks).map((state) => ({ state }))));
         io.stderr.write(
           `\nRun ${summary.runId} ${summary.status}: ${tally}\n` +
             `  workspace: ${relative(io.cwd, summary.workspaceDir) || '.'}\n` +
