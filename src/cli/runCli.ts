@@ -4,14 +4,13 @@
 import { ConfigError, InterruptedError, UserError } from '../errors.js';
 import { closestMatch } from '../util/suggest.js';
 import { COMMANDS, type CommandEntry } from './commandTable.js';
+import { EXIT } from './exitCodes.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { usageHint } from './optionValues.js';
 import { parseCommandArgs, wantsHelp } from './parseCommandArgs.js';
 import { printProblems } from './printProblems.js';
 import { readVersion } from './version.js';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   try {

@@ -21,7 +21,6 @@ import { assertKnownTasks, selectTasks, type RunScope } from './scope.js';
 import { buildSharedContext } from './sharedContext.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
 
-const EXIT_CODES = { succeeded: 0, failed: 1, interrupted: 130, running: 1 } as const;
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
@@ -161,7 +160,6 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     return {
       runId,
       status: result.status,
-      exitCode: EXIT_CODES[result.status],
       tasks: result.states,
       runDir,
       workspaceDir,

@@ -2,7 +2,8 @@
 // task graph) and the Triton checker alike. One type, one order, one formatter, so
 // `validate`, `plan`, `check` and the verify step print problems the same way.
 
-import { isAbsolute, relative } from 'node:path';
+import { isAbsolute } from 'node:path';
+import { displayPath } from './displayPath.js';
 
 export type DiagnosticSeverity = 'error' | 'warning' | 'info';
 
@@ -55,11 +56,7 @@ export function sortDiagnostics<T extends Diagnostic>(diagnostics: readonly T[])
 
 /** `file:line:col` (line and column when known), optionally relative to a directory. */
 export function formatPosition(position: SourcePosition, options: FormatDiagnosticOptions = {}): string {
-  let file = position.file;
-  if (options.relativeTo !== undefined && isAbsolute(file)) {
-    const rel = relative(options.relativeTo, file);
-    if (rel !== '' && !rel.startsWith('..') && !isAbsolute(rel)) file = rel;
-  }
+  const file = options.relativeTo !== undefined && isAbsolute(position.file) ? displayPath(position.file, options.relativeTo) : position.file;
   if (position.line === undefined) return file;
   return position.column === undefined ? `${file}:${position.line}` : `${file}:${position.line}:${position.column}`;
 }

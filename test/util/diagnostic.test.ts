@@ -22,3 +22,13 @@ describe('one diagnostic type for config problems and Triton findings', () => {
     expect(hasErrors(sorted)).toBe(true);
   });
 });
+
+describe('displayPath', () => {
+  it('is relative inside the current directory and absolute outside it', async () => {
+    const { displayPath } = await import('../../src/util/displayPath.js');
+    expect(displayPath('/home/u/proj/workspace', '/home/u/proj')).toBe('workspace');
+    expect(displayPath('/home/u/proj', '/home/u/proj')).toBe('.');
+    expect(displayPath('/tmp/elsewhere/ws', '/home/u/proj')).toBe('/tmp/elsewhere/ws');
+    expect(displayPath('../sibling', '/home/u/proj')).toBe('/home/u/sibling');
+  });
+});

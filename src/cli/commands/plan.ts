@@ -10,6 +10,7 @@ import { buildPlanJson } from '../../graph/plan/planJson.js';
 import { renderPlanMermaid } from '../../graph/plan/planMermaid.js';
 import { renderPlanText } from '../../graph/plan/planText.js';
 import { defineCommand } from '../command.js';
+import { EXIT } from '../exitCodes.js';
 import { agentsOption, graphOption, resolveProjectPaths } from '../commonOptions.js';
 
 export default defineCommand({
@@ -41,6 +42,6 @@ export default defineCommand({
         io.stdout.write(renderPlanText(graph, analysis, relative(io.cwd, graph.file) || graph.file));
         break;
     }
-    return 0;
+    return EXIT.ok;
   },
 });

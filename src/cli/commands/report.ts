@@ -2,6 +2,7 @@
 // read from what the run's recorders wrote. Latest run by default.
 import { loadRun, renderRunReport } from '../../report/index.js';
 import { defineCommand } from '../command.js';
+import { EXIT } from '../exitCodes.js';
 import { reportsOption, resolveProjectPaths } from '../commonOptions.js';
 
 export default defineCommand({
@@ -21,6 +22,6 @@ export default defineCommand({
     const run = await loadRun(reportsDir, positionals[0]);
     const color = !values.json && Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR;
     io.stdout.write(renderRunReport(run, { phase: values.phase, task: values.task, json: values.json, color }));
-    return 0;
+    return EXIT.ok;
   },
 });

@@ -1,11 +1,12 @@
 // `flux-triton run`: the whole conversion (or a rerun, or a resume) through runPipeline.
 // This file only turns flags into RunOptions, wires Ctrl-C and prints where things went.
-import { relative } from 'node:path';
 import { loadFaultPlan, parseLatencyOption } from '../../agent/index.js';
 import { UserError } from '../../errors.js';
 import { countStates, describeCounts } from '../../events/index.js';
 import { runPipeline } from '../../pipeline/index.js';
+import { displayPath } from '../../util/displayPath.js';
 import { defineCommand } from '../command.js';
+import { EXIT, exitCodeForRun } from '../exitCodes.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
 import { parseIntegerOption } from '../optionValues.js';
 
@@ -16,7 +17,6 @@ export default defineCommand({
   description: [
     'Runs each task as an agent session, verifies and commits its outputs into the workspace, and writes state, transcripts and reports under reports/runs/<run>/.',
     'Without ANTHROPIC_API_KEY the scripted provider (a local Messages-API server playing tasks/scripted/) is used.',
-    'Exit codes: 0 all succeeded or cached, 1 a task failed or was blocked, 2 bad config or usage, 130 interrupted.',
   ].join('\n\n'),
   options: {
     ...projectOptions,
@@ -48,7 +48,7 @@ export default defineCommand({
     let interrupts = 0;
     const onSigint = (): void => {
       interrupts++;
-      if (interrupts > 1) process.exit(130); // the second Ctrl-C does not wait for anything
+      if (interrupts > 1) process.exit(EXIT.interrupted); // the second Ctrl-C does not wait for anything
       io.stderr.write('\nInterrupting: aborting requests in flight and writing state (Ctrl-C again to exit at once)\n');
       controller.abort();
     };
@@ -77,11 +77,11 @@ export default defineCommand({
         const tally = describeCounts(countStates(Object.values(summary.tasks).map((state) => ({ state }))));
         io.stderr.write(
           `\nRun ${summary.runId} ${summary.status}: ${tally}\n` +
-            `  workspace: ${relative(io.cwd, summary.workspaceDir) || '.'}\n` +
-            `  reports:   ${relative(io.cwd, summary.runDir)}  (flux-triton report ${summary.runId})\n`,
+            `  workspace: ${displayPath(summary.workspaceDir, io.cwd)}\n` +
+            `  reports:   ${displayPath(summary.runDir, io.cwd)}  (flux-triton report ${summary.runId})\n`,
         );
       }
-      return summary.exitCode;
+      return exitCodeForRun(summary.status);
     } finally {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);

@@ -5,6 +5,7 @@ import { relative } from 'node:path';
 import { countDiagnostics } from '../../util/diagnostic.js';
 import { loadProject } from '../../config/project.js';
 import { defineCommand } from '../command.js';
+import { EXIT } from '../exitCodes.js';
 import { agentsOption, graphOption, resolveProjectPaths } from '../commonOptions.js';
 import { plural, printProblems } from '../printProblems.js';
 
@@ -20,10 +21,10 @@ export default defineCommand({
     printProblems(project.problems, io.stdout, io.cwd);
     const { error: errors, warning: warnings } = countDiagnostics(project.problems);
     const where = `${relative(io.cwd, paths.graphFile) || paths.graphFile} with ${relative(io.cwd, paths.agentsDir) || '.'}`;
-    if (errors > 0) return 2; // printProblems already wrote the counts
+    if (errors > 0) return EXIT.usage; // printProblems already wrote the counts
     const graph = project.graph;
     const shape = graph ? `${plural(project.agents.size, 'agent')}, ${plural(graph.tasks.length, 'task')} in ${plural(graph.phases.length, 'phase')}` : '';
     io.stdout.write(`ok: ${where}: ${shape}${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}\n`);
-    return 0;
+    return EXIT.ok;
   },
 });
