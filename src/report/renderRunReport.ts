@@ -90,7 +90,9 @@ function renderPhaseTable(phase: PhaseSummary, color: boolean): string[] {
       .trimEnd();
   const duration = phase.durationMs === undefined ? '' : ` · ${formatDuration(phase.durationMs)}`;
   const lines = [`Phase ${phase.index}: ${phase.title} (${phase.id}) · ${describeCounts(phase.counts)}${duration}`, `  ${fmt(head)}`];
-  phase.tasks.forEach((t, i) => lines.push(`  ${fmt(rows[i] as string[], t)}`));
+  phase.tasks.forEach((t, i) => {
+    lines.push(`  ${fmt(rows[i] as string[], t)}`);
+  });
   for (const t of phase.tasks.filter((x) => x.reason && x.state !== 'succeeded')) lines.push(`  ${t.id} ${t.state}: ${t.reason}`);
   for (const t of phase.tasks) for (const s of t.skippedChecks) lines.push(`  ${t.id} check skipped: ${s.name} (${s.reason})`);
   return lines;

@@ -116,7 +116,7 @@ export function checkOwnTensors(model: LoadedModel, a: PyFileAnalysis, repo: Map
 
   for (const call of a.as_numpy ?? []) {
     if (call.name === null) continue;
-    let decl;
+    let decl: ReturnType<typeof declaredTensors>[number] | undefined;
     let owner = model;
     if (call.origin === 'input') {
       decl = inputs.find((t) => t.name === call.name);

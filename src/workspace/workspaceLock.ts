@@ -69,7 +69,7 @@ export async function acquireWorkspaceLock(dir: string, options: { runId: string
 }
 
 async function tryCreate(file: string, owner: LockOwner): Promise<boolean> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, 'wx');
   } catch (error) {

@@ -34,7 +34,7 @@ describe('tool input schemas', () => {
   });
 
   it('Read.offset is 1-based in the schema sent, in validation and in what Read does', async () => {
-    const offset = (TOOL_DEFINITIONS[0]?.input_schema.properties as Record<string, { minimum?: number; description?: string }>).offset;
+    const offset = (TOOL_DEFINITIONS[0]?.input_schema.properties as Record<string, { minimum?: number; description?: string }> | undefined)?.offset;
     expect(offset?.minimum).toBe(1);
     expect(offset?.description).toMatch(/1-based/);
     const root = await makeTree({ 'a.txt': 'one\ntwo\nthree\n' });

@@ -24,7 +24,9 @@ export function renderPlanText(graph: Pick<TaskGraph, 'name' | 'tasks' | 'phases
   });
 
   lines.push('', 'Can run side by side (each level needs only earlier levels):');
-  analysis.levels.forEach((level, i) => lines.push(`  level ${i + 1}: ${level.join(', ')}`));
+  analysis.levels.forEach((level, i) => {
+    lines.push(`  level ${i + 1}: ${level.join(', ')}`);
+  });
   lines.push('', `Width: ${analysis.width} (the most tasks in one level: the parallelism with unlimited --concurrency)`);
 
   const chain = analysis.longestChain;

@@ -188,7 +188,7 @@ class Decoder {
       );
       return undefined;
     }
-    if (t.kind === 'enum') return this.enumValue(owner, fdef, t.enum, value);
+    if (t.kind === 'enum') return this.enumValue(fdef, t.enum, value);
     const result = decodeScalar(value, t.scalar);
     if (!result.ok) {
       this.issue('error', result.code, value.pos, `'${fdef.name}' in ${owner.name}: ${result.message}`, result.hint);
@@ -201,7 +201,7 @@ class Decoder {
     return this.message(def, value.fields, value.pos);
   }
 
-  private enumValue(owner: MessageDef, fdef: FieldDef, enumName: string, value: PbtxtValue): DecodedValue | undefined {
+  private enumValue(fdef: FieldDef, enumName: string, value: PbtxtValue): DecodedValue | undefined {
     const en = enumDef(enumName);
     const names = Object.keys(en.values);
     if (value.kind === 'string') {
