@@ -16,25 +16,21 @@ export function unsafeRelativePath(path: string): string | undefined {
   return undefined;
 }
 
-export const duplicateTaskIds: Rule = (ctx) => {
+/** One problem per repeated id under `list` (`tasks` or `phases`), naming the first one's line. */
+function reportDuplicateIds(ctx: Parameters<Rule>[0], list: 'tasks' | 'phases', entries: readonly { index: number; input: { id: string } }[], hint: string): void {
   const first = new Map<string, number>();
-  for (const task of ctx.tasks) {
-    const at = ctx.source.positionOf(['tasks', task.index, 'id']);
-    const earlier = first.get(task.input.id);
-    if (earlier === undefined) first.set(task.input.id, at.line ?? 0);
-    else ctx.problems.push(configError(`duplicate task id \`${task.input.id}\`: also defined at line ${earlier}`, at, 'task ids must be unique; rename one of the two'));
+  const kind = list === 'tasks' ? 'task' : 'phase';
+  for (const entry of entries) {
+    const at = ctx.source.positionOf([list, entry.index, 'id']);
+    const earlier = first.get(entry.input.id);
+    if (earlier === undefined) first.set(entry.input.id, at.line ?? 0);
+    else ctx.problems.push(configError(`duplicate ${kind} id \`${entry.input.id}\`: also defined at line ${earlier}`, at, hint));
   }
-};
+}
 
-export const duplicatePhaseIds: Rule = (ctx) => {
-  const first = new Map<string, number>();
-  for (const phase of ctx.phases) {
-    const at = ctx.source.positionOf(['phases', phase.index, 'id']);
-    const earlier = first.get(phase.input.id);
-    if (earlier === undefined) first.set(phase.input.id, at.line ?? 0);
-    else ctx.problems.push(configError(`duplicate phase id \`${phase.input.id}\`: also defined at line ${earlier}`, at, 'phase ids must be unique; rename or merge the two'));
-  }
-};
+export const duplicateTaskIds: Rule = (ctx) => reportDuplicateIds(ctx, 'tasks', ctx.tasks, 'task ids must be unique; rename one of the two');
+
+export const duplicatePhaseIds: Rule = (ctx) => reportDuplicateIds(ctx, 'phases', ctx.phases, 'phase ids must be unique; rename or merge the two');
 
 export const knownPhases: Rule = (ctx) => {
   const phaseIds = ctx.phases.map((p) => p.input.id);
