@@ -101,6 +101,11 @@ describe('loadTaskGraph: one test per error kind', () => {
     ]);
   });
 
+  it('duplicate phase id: names the first one\'s line', () => {
+    const header = HEADER.replace('  - { id: models, title: Models }', '  - { id: configs, title: Again }');
+    expect(problems(header + task('T1'))).toEqual(['7:11: error: duplicate phase id `configs`: also defined at line 6\n  hint: phase ids must be unique; rename or merge the two']);
+  });
+
   it('cycle: printed with arrows', () => {
     expect(problems(HEADER + task('T011', { needs: '[T015]' }) + task('T015', { needs: '[T011]' }))).toEqual([
       '15:13: error: dependency cycle: T011 → T015 → T011 (each task needs the next, so none of them can start)\n  hint: remove one of these needs',
