@@ -5,6 +5,7 @@ import { ConfigError, InterruptedError, UserError } from '../errors.js';
 import { closestMatch } from '../util/suggest.js';
 import { COMMANDS, type CommandEntry } from './commandTable.js';
 import { EXIT } from './exitCodes.js';
+import { flagAdvice } from './flagAdvice.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { usageHint } from './optionValues.js';
@@ -63,6 +64,8 @@ function reportError(error: unknown, io: CliIo): number {
   if (error instanceof UserError) {
     io.stderr.write(`error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    const advice = flagAdvice(error.code);
+    if (advice) io.stderr.write(`hint: ${advice}\n`);
     return EXIT.usage;
   }
   if (error instanceof ConfigError) {

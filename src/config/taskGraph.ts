@@ -58,7 +58,7 @@ const RULES: readonly Rule[] = [
 export function loadTaskGraph(file: string, agents: ReadonlyMap<string, AgentDefinition>, options: LoadTaskGraphOptions = {}): LoadTaskGraphResult {
   const path = resolve(file);
   if (!existsSync(path)) {
-    return { problems: [configError('task graph file not found', { file: path }, 'pass the graph with `--graph FILE`')] };
+    return { problems: [{ ...configError('task graph file not found', { file: path }, 'check the path'), code: 'config.graph-not-found' }] };
   }
   return parseTaskGraph(path, readFileSync(path, 'utf8'), agents, options);
 }

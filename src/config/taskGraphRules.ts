@@ -62,7 +62,7 @@ export const knownAgents: Rule = (ctx) => {
     if (ctx.invalidAgentNames.has(name)) continue;
     const hint =
       known.length === 0
-        ? 'no agents were loaded; check the agents directory (`--agents DIR`)'
+        ? 'no agents were loaded; check the agents directory'
         : `${didYouMean(name, known)}known agents are ${listNames(known)}; or add agents/${name}.md`;
     ctx.problems.push(configError(`task ${task.input.id}: unknown agent \`${name}\``, at, hint));
   }

@@ -52,7 +52,7 @@ function resolvePhase(state: RunState, wanted: string): string {
   const found = byId ?? byNumber;
   if (!found) {
     const valid = state.phases.map((p, i) => `${i + 1}. ${p.id} (${p.title})`).join(', ');
-    throw new UserError(`Unknown phase ${wanted} in run ${state.runId}. Phases: ${valid}.`, 'Pass --phase with one of these ids or numbers.');
+    throw new UserError(`Unknown phase ${wanted} in run ${state.runId}. Phases: ${valid}.`, 'Ask for one of these ids or numbers.', 'report.unknown-phase');
   }
   return found.id;
 }
@@ -62,7 +62,7 @@ function resolveTask(state: RunState, wanted: string, phase: string | undefined)
   const found = candidates.find((t) => t.id === wanted) ?? candidates.find((t) => t.id.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     const where = phase ? `phase ${phase} of run ${state.runId}` : `run ${state.runId}`;
-    throw new UserError(`Unknown task ${wanted} in ${where}. Tasks: ${candidates.map((t) => t.id).join(', ')}.`, 'Pass --task with one of these ids.');
+    throw new UserError(`Unknown task ${wanted} in ${where}. Tasks: ${candidates.map((t) => t.id).join(', ')}.`, 'Ask for one of these ids.', 'report.unknown-task');
   }
   return found.id;
 }

@@ -100,8 +100,8 @@ describe('loadAgents', () => {
     expect([...result.invalidAgentNames]).toEqual(['broken']);
   });
 
-  it('reports a missing directory with the flag to fix it', () => {
+  it('reports a missing directory with a code (the CLI adds the flag to fix it)', () => {
     const { problems } = loadAgents('/nonexistent/agents');
-    expect(problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/agents: error: agents directory not found\n  hint: create it with one Markdown file per agent, or pass `--agents DIR`']);
+    expect(problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/agents: error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent']);
   });
 });

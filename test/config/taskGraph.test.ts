@@ -227,8 +227,8 @@ describe('loadTaskGraph: one test per error kind', () => {
     expect(problems(HEADER + task('T1'), readOnly)[0]).toMatch(/^12:12: warning: task T1: agent `config-agent` has no Write, Edit or Bash tool/);
   });
 
-  it('reports a missing file with the flag to fix it', () => {
-    expect(loadTaskGraph('/nonexistent/graph.yaml', agents).problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/graph.yaml: error: task graph file not found\n  hint: pass the graph with `--graph FILE`']);
+  it('reports a missing file with a code (the CLI adds the flag to fix it)', () => {
+    expect(loadTaskGraph('/nonexistent/graph.yaml', agents).problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/graph.yaml: error [config.graph-not-found]: task graph file not found\n  hint: check the path']);
   });
 
 });

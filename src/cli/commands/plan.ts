@@ -11,6 +11,7 @@ import { renderPlanMermaid } from '../../graph/plan/planMermaid.js';
 import { renderPlanText } from '../../graph/plan/planText.js';
 import { defineCommand } from '../command.js';
 import { EXIT } from '../exitCodes.js';
+import { withFlagAdvice } from '../flagAdvice.js';
 import { agentsOption, graphOption, resolveProjectPaths } from '../commonOptions.js';
 
 export default defineCommand({
@@ -27,7 +28,7 @@ export default defineCommand({
     const paths = resolveProjectPaths(values, io.cwd);
     const project = loadProject(paths);
     if (hasErrors(project.problems) || !project.graph) throw new ConfigError(project.problems);
-    for (const warning of project.problems) io.stderr.write(`${formatDiagnostic(warning, { relativeTo: io.cwd })}\n`);
+    for (const warning of project.problems) io.stderr.write(`${formatDiagnostic(withFlagAdvice(warning), { relativeTo: io.cwd })}\n`);
 
     const graph = project.graph;
     const analysis = analyzeGraph(graph);

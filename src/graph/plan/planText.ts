@@ -27,7 +27,7 @@ export function renderPlanText(graph: Pick<TaskGraph, 'name' | 'tasks' | 'phases
   analysis.levels.forEach((level, i) => {
     lines.push(`  level ${i + 1}: ${level.join(', ')}`);
   });
-  lines.push('', `Width: ${analysis.width} (the most tasks in one level: the parallelism with unlimited --concurrency)`);
+  lines.push('', `Width: ${analysis.width} (the most tasks in one level: the parallelism with unlimited concurrency)`);
 
   const chain = analysis.longestChain;
   lines.push('', `Critical path by count: ${chain.tasks.join(' → ')} (${chain.total} task${chain.total === 1 ? '' : 's'})`);
