@@ -46,7 +46,9 @@ for (const r of tasks.values()) {
   let between = 0;
   for (let i = 1; i < r.turns.length; i += 1) between += Math.max(0, r.turns[i].start - r.turns[i - 1].end);
   let verify = 0;
-  r.verifyStart.forEach((v, i) => (verify += (r.verifyEnd[i] ?? v) - v));
+  r.verifyStart.forEach((v, i) => {
+    verify += (r.verifyEnd[i] ?? v) - v;
+  });
   const commit = r.commit !== undefined && r.verifyEnd.length ? r.commit - r.verifyEnd[r.verifyEnd.length - 1] : 0;
   const total = r.end - r.start;
   const other = total - setup - turns - between - verify - commit;

@@ -83,7 +83,11 @@ async function child() {
     const coldPeakRss = peakRss;
     const warm = await run();
     clearInterval(sampler);
-    const states = (s) => Object.values(s.summary.tasks).reduce((acc, st) => ((acc[st] = (acc[st] ?? 0) + 1), acc), {});
+    const states = (s) => {
+      const counts = {};
+      for (const st of Object.values(s.summary.tasks)) counts[st] = (counts[st] ?? 0) + 1;
+      return counts;
+    };
     const tasks = cold.report.phases.flatMap((p) => p.tasks);
     const skipped = tasks.flatMap((t) => t.skippedChecks.map((c) => `${t.id}:${c.name}`));
     const result = {
@@ -147,7 +151,7 @@ async function parent() {
     }
     finish.set(id, best + turns.get(id));
   }
-  let last = [...finish.entries()].sort((a, b) => b[1] - a[1])[0][0];
+  const last = [...finish.entries()].sort((a, b) => b[1] - a[1])[0][0];
   const chain = [];
   for (let id = last; id; id = prev.get(id)) chain.unshift(id);
   const chainTurns = finish.get(last);

@@ -17,7 +17,7 @@
 // Also: every task committed (git log count), requests at the server, peak RSS (sampled
 // every 20 ms), and the cached rerun of the same workspace.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -120,7 +120,11 @@ async function runOnce(project, scratch, concurrency, label) {
     const t1 = performance.now();
     const warm = await runPipeline(options);
     const warmMs = performance.now() - t1;
-    const states = (summary) => Object.values(summary.tasks).reduce((acc, s) => ((acc[s] = (acc[s] ?? 0) + 1), acc), {});
+    const states = (summary) => {
+      const counts = {};
+      for (const s of Object.values(summary.tasks)) counts[s] = (counts[s] ?? 0) + 1;
+      return counts;
+    };
     return { concurrency, coldMs, warmMs, coldStatus: cold.status, coldStates: states(cold), warmStates: states(warm), commits, peakRss: coldPeak };
   } finally {
     clearInterval(sampler);

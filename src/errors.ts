@@ -15,6 +15,8 @@ export class UserError extends FluxTritonError {
     message: string,
     /** One line telling the user what to do instead. */
     readonly hint?: string,
+    /** Stable identifier (e.g. `workspace.locked`) the CLI keys its flag advice on. */
+    readonly code?: string,
   ) {
     super(message);
   }

@@ -4,8 +4,8 @@
 
 import type { Command, OptionSpec, OptionTable } from './command.js';
 import type { CommandEntry } from './commandTable.js';
+import { EXIT_CODES_HELP } from './exitCodes.js';
 
-const EXIT_CODES = 'Exit codes: 0 success · 1 a task failed or was blocked · 2 bad config or usage · 70 internal error · 130 interrupted';
 
 export function formatMainHelp(commands: readonly CommandEntry[], version: string): string {
   const width = Math.max(...commands.map((c) => c.name.length));
@@ -21,7 +21,7 @@ export function formatMainHelp(commands: readonly CommandEntry[], version: strin
     '  -h, --help  Show help; `flux-triton <command> --help` for a command',
     '  --version   Print the version',
     '',
-    EXIT_CODES,
+    EXIT_CODES_HELP,
     '',
   ].join('\n');
 }
@@ -32,7 +32,7 @@ export function formatCommandHelp(command: Command<OptionTable>): string {
   const width = Math.max(...rows.map(([flag]) => flag.length));
   const lines = [`Usage: ${command.usage}`, '', command.summary];
   if (command.description) lines.push('', command.description);
-  lines.push('', 'Options:', ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`), '', EXIT_CODES, '');
+  lines.push('', 'Options:', ...rows.map(([flag, help]) => `  ${flag.padEnd(width)}  ${help}`), '', EXIT_CODES_HELP, '');
   return lines.join('\n');
 }
 

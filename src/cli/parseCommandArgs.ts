@@ -3,7 +3,7 @@
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UserError } from '../errors.js';
-import { closestMatch } from '../config/suggest.js';
+import { closestMatch } from '../util/suggest.js';
 import type { Command, OptionTable, ParsedArgs } from './command.js';
 import { usageHint } from './optionValues.js';
 

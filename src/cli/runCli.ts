@@ -2,16 +2,16 @@
 // to an exit code in one place (the error boundary).
 
 import { ConfigError, InterruptedError, UserError } from '../errors.js';
-import { closestMatch } from '../config/suggest.js';
+import { closestMatch } from '../util/suggest.js';
 import { COMMANDS, type CommandEntry } from './commandTable.js';
+import { EXIT } from './exitCodes.js';
+import { flagAdvice } from './flagAdvice.js';
 import { formatCommandHelp, formatMainHelp } from './help.js';
 import type { CliIo } from './io.js';
 import { usageHint } from './optionValues.js';
 import { parseCommandArgs, wantsHelp } from './parseCommandArgs.js';
 import { printProblems } from './printProblems.js';
 import { readVersion } from './version.js';
-
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
 
 export async function runCli(argv: readonly string[], io: CliIo, commands: readonly CommandEntry[] = COMMANDS): Promise<number> {
   try {
@@ -64,6 +64,8 @@ function reportError(error: unknown, io: CliIo): number {
   if (error instanceof UserError) {
     io.stderr.write(`error: ${error.message}\n`);
     if (error.hint) io.stderr.write(`hint: ${error.hint}\n`);
+    const advice = flagAdvice(error.code);
+    if (advice) io.stderr.write(`hint: ${advice}\n`);
     return EXIT.usage;
   }
   if (error instanceof ConfigError) {

@@ -5,8 +5,9 @@ import { basename, extname } from 'node:path';
 import matter from 'gray-matter';
 import { isMap } from 'yaml';
 import { TOOL_NAMES, type AgentDefinition, type ConfigProblem, type ToolName } from './types.js';
-import { configError, configWarning, hasErrors } from './problems.js';
-import { closestMatch, didYouMean, listNames } from './suggest.js';
+import { hasErrors } from '../util/diagnostic.js';
+import { configError, configWarning } from './problems.js';
+import { closestMatch, didYouMean, listNames } from '../util/suggest.js';
 import { YamlSource } from './yamlSource.js';
 import { CLAUDE_CODE_KEYS, isClaudeCodeOnlyTool, splitPermissionRule } from './claudeCodeAgent.js';
 

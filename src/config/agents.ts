@@ -25,7 +25,7 @@ export function loadAgents(dir: string): LoadAgentsResult {
   const invalidAgentNames = new Set<string>();
 
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    problems.push(configError('agents directory not found', { file: root }, 'create it with one Markdown file per agent, or pass `--agents DIR`'));
+    problems.push({ ...configError('agents directory not found', { file: root }, 'create it with one Markdown file per agent'), code: 'config.agents-dir-not-found' });
     return { agents, problems, invalidAgentNames };
   }
 
@@ -44,7 +44,7 @@ export function loadAgents(dir: string): LoadAgentsResult {
     files.push(file);
   }
   if (files.length === 0) {
-    problems.push(configWarning('no agent definitions (*.md) in the agents directory', { file: root }, 'add one Markdown file per agent, or pass `--agents DIR`'));
+    problems.push({ ...configWarning('no agent definitions (*.md) in the agents directory', { file: root }, 'add one Markdown file per agent'), code: 'config.no-agents' });
   }
 
   const firstDefinition = new Map<string, { file: string; line: number }>();

@@ -57,7 +57,7 @@ export const concurrentOutputsDisjoint: Rule = (ctx) => {
   if (order.length < index.ids.length) return;
   const reach = buildReachability(index, order);
   const topoPosition = new Int32Array(index.ids.length);
-  order.forEach((task, p) => (topoPosition[task] = p));
+  for (let p = 0; p < order.length; p++) topoPosition[order[p] as number] = p;
 
   const outputs: Output[] = [];
   ctx.tasks.forEach((task, t) => {

@@ -4,5 +4,5 @@ export { parseAgentFile, describeFromBody, AGENT_KEYS, type ParsedAgentFile } fr
 export { loadTaskGraph, parseTaskGraph, type LoadTaskGraphOptions, type LoadTaskGraphResult } from './taskGraph.js';
 export { DEFAULT_TASK_DEFAULTS, ID_PATTERN } from './taskGraphSchema.js';
 export { loadProject, type LoadedProject, type LoadProjectOptions } from './project.js';
-export { configError, configWarning, countProblems, formatPosition, formatProblem, hasErrors, sortProblems, type FormatProblemOptions } from './problems.js';
-export { closestMatch } from './suggest.js';
+export { configError, configWarning } from './problems.js';
+export { closestMatch } from '../util/suggest.js';

@@ -2,7 +2,7 @@
 
 import type { AgentDefinition, ConfigProblem, TaskGraph } from './types.js';
 import { loadAgents } from './agents.js';
-import { sortProblems } from './problems.js';
+import { sortDiagnostics } from '../util/diagnostic.js';
 import { loadTaskGraph } from './taskGraph.js';
 
 export interface LoadProjectOptions {
@@ -21,7 +21,7 @@ export interface LoadedProject {
 export function loadProject({ graphFile, agentsDir }: LoadProjectOptions): LoadedProject {
   const loadedAgents = loadAgents(agentsDir);
   const loadedGraph = loadTaskGraph(graphFile, loadedAgents.agents, { invalidAgentNames: loadedAgents.invalidAgentNames });
-  const problems = sortProblems([...loadedAgents.problems, ...loadedGraph.problems]);
+  const problems = sortDiagnostics([...loadedAgents.problems, ...loadedGraph.problems]);
   const agentErrors = loadedAgents.problems.some((p) => p.severity === 'error');
   const project: LoadedProject = { agents: loadedAgents.agents, problems };
   if (loadedGraph.graph && !agentErrors) project.graph = loadedGraph.graph;

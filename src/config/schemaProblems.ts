@@ -5,7 +5,7 @@
 import type { z } from 'zod';
 import type { ConfigProblem } from './types.js';
 import { configError } from './problems.js';
-import { didYouMean, listNames } from './suggest.js';
+import { didYouMean, listNames } from '../util/suggest.js';
 import { KNOWN_KEYS } from './taskGraphSchema.js';
 import type { YamlPath, YamlSource } from './yamlSource.js';
 

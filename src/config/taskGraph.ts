@@ -8,7 +8,8 @@ import { dirname, resolve } from 'node:path';
 import { isMap } from 'yaml';
 import type { AgentDefinition, ConfigProblem, TaskDefaults, TaskGraph, TaskSpec, VerifySpec } from './types.js';
 import type { z } from 'zod';
-import { configError, hasErrors, sortProblems } from './problems.js';
+import { hasErrors, sortDiagnostics } from '../util/diagnostic.js';
+import { configError } from './problems.js';
 import { concurrentOutputsDisjoint, noCycles } from './dependencyRules.js';
 import type { ParsedPhase, ParsedTask, Rule, RuleContext } from './ruleContext.js';
 import { describePath, issuesToProblems, valueAt } from './schemaProblems.js';
@@ -57,7 +58,7 @@ const RULES: readonly Rule[] = [
 export function loadTaskGraph(file: string, agents: ReadonlyMap<string, AgentDefinition>, options: LoadTaskGraphOptions = {}): LoadTaskGraphResult {
   const path = resolve(file);
   if (!existsSync(path)) {
-    return { problems: [configError('task graph file not found', { file: path }, 'pass the graph with `--graph FILE`')] };
+    return { problems: [{ ...configError('task graph file not found', { file: path }, 'check the path'), code: 'config.graph-not-found' }] };
   }
   return parseTaskGraph(path, readFileSync(path, 'utf8'), agents, options);
 }
@@ -120,7 +121,7 @@ export function parseTaskGraph(file: string, text: string, agents: ReadonlyMap<s
   };
   runRules(ctx, RULES);
 
-  const sorted = sortProblems(problems);
+  const sorted = sortDiagnostics(problems);
   if (hasErrors(problems) || !top.success) return { problems: sorted };
   return { graph: assemble(path, top.data, phases, tasks, source), problems: sorted };
 }

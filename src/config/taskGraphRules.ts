@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { compileGlob } from '../util/glob.js';
 import { configError, configWarning } from './problems.js';
 import type { Rule, RuleContext } from './ruleContext.js';
-import { closestMatch, didYouMean, listNames } from './suggest.js';
+import { closestMatch, didYouMean, listNames } from '../util/suggest.js';
 
 /** Why a workspace-relative path is unacceptable, or undefined when it is fine. */
 export function unsafeRelativePath(path: string): string | undefined {
@@ -69,7 +69,7 @@ export const knownAgents: Rule = (ctx) => {
     if (ctx.invalidAgentNames.has(name)) continue;
     const hint =
       known.length === 0
-        ? 'no agents were loaded; check the agents directory (`--agents DIR`)'
+        ? 'no agents were loaded; check the agents directory'
         : `${didYouMean(name, known)}known agents are ${listNames(known)}; or add agents/${name}.md`;
     ctx.problems.push(configError(`task ${task.input.id}: unknown agent \`${name}\``, at(), hint));
   }

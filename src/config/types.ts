@@ -6,12 +6,10 @@ import type { PriceTable } from '../cost/priceSchema.js';
 export const TOOL_NAMES = ['Read', 'Write', 'Edit', 'Glob', 'Grep', 'Bash'] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
+import type { Diagnostic, SourcePosition } from '../util/diagnostic.js';
+
 /** Where a value came from, for messages that name file, line and column (1-based). */
-export interface SourcePosition {
-  file: string;
-  line?: number;
-  column?: number;
-}
+export type { SourcePosition };
 
 export interface AgentDefinition {
   name: string;
@@ -85,6 +83,9 @@ export interface TaskSpec {
   source: SourcePosition;
 }
 
+/** Who a task is and where it sits: the fields every view of a task (state, report, plan) repeats. */
+export type TaskIdentity = Pick<TaskSpec, 'id' | 'title' | 'phase' | 'agent' | 'needs'>;
+
 export interface TaskGraph {
   version: 1;
   name: string;
@@ -101,10 +102,7 @@ export interface TaskGraph {
 
 export type Severity = 'error' | 'warning';
 
-/** One problem found while loading; `hint` says how to fix it. */
-export interface ConfigProblem {
+/** One problem found while loading, at its file:line:col; `hint` says how to fix it. */
+export interface ConfigProblem extends Diagnostic {
   severity: Severity;
-  message: string;
-  hint?: string;
-  source: SourcePosition;
 }

@@ -4,7 +4,7 @@
 
 import { BUILTIN_CHECKS, type BuiltinCheckName, type ConfigProblem, type VerifySpec } from './types.js';
 import { configError } from './problems.js';
-import { didYouMean, listNames } from './suggest.js';
+import { didYouMean, listNames } from '../util/suggest.js';
 import type { VerifyEntryInput } from './taskGraphSchema.js';
 import type { YamlPath, YamlSource } from './yamlSource.js';
 

@@ -35,5 +35,20 @@ export const priceTableSchema = z.record(z.string().trim().min(1, { error: 'a mo
   error: 'must be a mapping from model alias or id to its prices',
 });
 
-export type ModelPrice = z.infer<typeof modelPriceSchema>;
+/** USD per million tokens, by kind of token. */
+export interface TokenRates {
+  input: number;
+  output: number;
+  cacheWrite: number;
+  cacheRead: number;
+}
+
+/** One model's prices; `longPrompt` is a higher tier for prompts over `thresholdTokens`. */
+export interface ModelPrice extends TokenRates {
+  longPrompt?: TokenRates & { thresholdTokens: number };
+}
+
+// The schema and the interface must describe the same shape.
+const _sameShape: z.ZodType<ModelPrice> = modelPriceSchema;
+void _sameShape;
 export type PriceTable = Record<string, ModelPrice>;

@@ -11,6 +11,7 @@ export {
   type RunNotice,
   type RunState,
   type TaskRecord,
+  type TurnCost,
 } from './runState.js';
 export { phaseReportBase, runPaths, safeFileName, transcriptFile, type RunPaths } from './runPaths.js';
 export { writeFileAtomic } from './atomicWrite.js';
@@ -23,4 +24,5 @@ export { REDACTED_LOG_PATHS, RunLogger } from './runLogger.js';
 export { plainLine, ProgressView, type ProgressViewOptions } from './progressView.js';
 export { renderProgressFrame, type FrameOptions } from './progressFrame.js';
 export { colorState, elapsedMs, formatClock, formatDuration, formatTokens, STATE_SYMBOLS } from './displayFormat.js';
+export { countStates, describeCounts, type StateCounts } from './stateCounts.js';
 export { attachRunRecorders, type RunRecorders } from './runRecorders.js';

@@ -8,6 +8,7 @@ import { elapsedMs, formatClock, formatDuration } from './displayFormat.js';
 import { renderProgressFrame } from './progressFrame.js';
 import type { RunEventSubscriber } from './runEventBus.js';
 import { reduceRunState, type RunState } from './runState.js';
+import { countStates, describeCounts } from './stateCounts.js';
 import type { RunEvent, TaskState } from './types.js';
 
 export interface ProgressViewOptions {
@@ -138,9 +139,7 @@ export function plainLine(event: RunEvent, state: RunState): string | undefined 
     case 'run:notice':
       return `${stamp} ${event.level === 'warn' ? 'warning' : 'note'}: ${event.task ? `${event.task}: ` : ''}${event.message}`;
     case 'run:end': {
-      const counts = new Map<string, number>();
-      for (const task of Object.values(state.tasks)) counts.set(task.state, (counts.get(task.state) ?? 0) + 1);
-      const summary = [...counts].map(([s, n]) => `${n} ${s}`).join(', ');
+      const summary = describeCounts(countStates(Object.values(state.tasks)));
       return `${stamp} run ${event.runId} ${event.status}: ${summary} (${formatDuration(elapsedMs(state.startedAt, event.at) ?? 0)}, cost ${formatUsd(state.costUsd)})`;
     }
     default:

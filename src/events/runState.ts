@@ -3,6 +3,7 @@
 // bumps the version and keeps a frozen old file as a test fixture.
 import { readFile } from 'node:fs/promises';
 import type { Usage } from '../agent/types.js';
+import type { TaskIdentity } from '../config/types.js';
 import { UserError } from '../errors.js';
 import { TERMINAL_STATES, type CommitInfo, type RunEvent, type RunStatus, type TaskState, type VerifyAttempt } from './types.js';
 import { addUsage, zeroUsage as emptyUsage } from '../agent/usage.js';
@@ -19,12 +20,7 @@ export interface PhaseRecord {
   costUsd?: number | null;
 }
 
-export interface TaskRecord {
-  id: string;
-  title: string;
-  phase: string;
-  agent: string;
-  needs: string[];
+export interface TaskRecord extends TaskIdentity {
   state: TaskState;
   /** Why it is failed/blocked/interrupted/cached; cleared when the task runs again. */
   reason?: string;

@@ -1,6 +1,7 @@
 // The run's event stream: the scheduler emits these; the state file, logs, progress view
 // and reports subscribe. Every event is JSON-serialisable and carries an ISO timestamp.
 import type { TurnRecord, Usage } from '../agent/types.js';
+import type { TaskIdentity } from '../config/types.js';
 import type { CheckResult } from '../verify/types.js';
 
 export const TASK_STATES = [
@@ -43,7 +44,7 @@ export type RunEvent =
       graphName: string;
       provider: string;
       concurrency: number;
-      tasks: { id: string; title: string; phase: string; agent: string; needs: string[] }[];
+      tasks: TaskIdentity[];
       phases: { id: string; title: string }[];
       resumedFrom?: string;
     }

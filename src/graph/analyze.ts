@@ -75,7 +75,9 @@ export function analyzeGraph(graph: GraphInput): GraphAnalysis {
   const idsOf = (list: readonly number[]) => list.map((i) => ids[i] as string);
   const order = idsOf(orderIndices);
   const position = new Int32Array(ids.length);
-  orderIndices.forEach((task, p) => (position[task] = p));
+  orderIndices.forEach((task, p) => {
+    position[task] = p;
+  });
 
   const level = new Int32Array(ids.length);
   const levels: string[][] = [];

@@ -23,7 +23,7 @@ const CACHE_BUDGET_BYTES = 32 * 1024 * 1024;
 export function buildReachability(index: TaskIndex, order: readonly number[]): Reachability {
   const n = index.ids.length;
   const position = new Int32Array(n);
-  order.forEach((task, p) => (position[task] = p));
+  for (let p = 0; p < order.length; p++) position[order[p] as number] = p;
   const words = Math.ceil(n / 32);
   const maxCached = Math.floor(CACHE_BUDGET_BYTES / Math.max(4, words * 4));
   const searches = new Map<number, number>();

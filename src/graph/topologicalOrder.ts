@@ -12,7 +12,9 @@ export function topologicalOrder(index: TaskIndex): number[] {
   // Priority = position after sorting by (phase rank, file position); precomputed once.
   const byPriority = Array.from({ length: n }, (_, i) => i).sort((a, b) => (index.phaseRank[a] as number) - (index.phaseRank[b] as number) || a - b);
   const priority = new Int32Array(n);
-  byPriority.forEach((task, rank) => (priority[task] = rank));
+  byPriority.forEach((task, rank) => {
+    priority[task] = rank;
+  });
 
   const remaining = new Int32Array(n);
   const ready = new MinHeap();

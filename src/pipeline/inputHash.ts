@@ -26,6 +26,8 @@ export function computeInputHash(parts: InputHashParts): string {
   feed('task', JSON.stringify(definition));
   feed('model', parts.model);
   feed('context', parts.sharedContext);
-  parts.needCommits.forEach((sha, i) => feed(`need:${task.needs[i] ?? i}`, sha));
+  parts.needCommits.forEach((sha, i) => {
+    feed(`need:${task.needs[i] ?? i}`, sha);
+  });
   return hash.digest('hex').slice(0, 24);
 }

@@ -48,11 +48,11 @@ export interface RunOptions {
 export interface RunSummary {
   runId: string;
   status: RunStatus;
-  /** 0 all succeeded or cached · 1 some task failed or was blocked · 130 interrupted. */
-  exitCode: number;
   tasks: Record<string, TaskState>;
   /** `reports/runs/<runId>`. */
   runDir: string;
   workspaceDir: string;
   provider: string;
+  /** True when `maxCostUsd`/`maxTokensPerTask` stopped work before the run could finish. */
+  stoppedByBudget: boolean;
 }

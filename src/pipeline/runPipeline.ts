@@ -24,7 +24,6 @@ import { assertKnownTasks, selectTasks, type RunScope } from './scope.js';
 import { buildSharedContext } from './sharedContext.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
 
-const EXIT_CODES = { succeeded: 0, failed: 1, interrupted: 130, running: 1 } as const;
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
@@ -181,8 +180,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     return {
       runId,
       status: result.status,
-      // A spending limit that stopped work is a failure to finish (1), not a Ctrl-C (130).
-      exitCode: budget.stoppedWork && result.status !== 'succeeded' ? 1 : EXIT_CODES[result.status],
+      // A spending limit that stopped work: the CLI reports it as a failure to finish, not a Ctrl-C.
+      stoppedByBudget: budget.stoppedWork && result.status !== 'succeeded',
       tasks: result.states,
       runDir,
       workspaceDir,

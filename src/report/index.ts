@@ -1,7 +1,7 @@
 export { parseJUnitXml } from '../verify/junit.js';
 export { decodeEntities, descendants, parseXml, type XmlElement } from '../verify/xml.js';
+export { describeCounts, type StateCounts } from '../events/index.js';
 export {
-  describeCounts,
   REPORT_SCHEMA_VERSION,
   summarizePhase,
   summarizeRun,
@@ -10,7 +10,6 @@ export {
   type PhaseSummary,
   type RunSummary,
   type SkippedCheck,
-  type StateCounts,
   type TaskSummary,
 } from './summaries.js';
 export { dagFlowchart, ganttChart } from './mermaid.js';

@@ -2,29 +2,15 @@
 // graph coloured by final state. Both render on GitHub and in most Markdown viewers.
 import type { RunState, TaskRecord } from '../events/index.js';
 import type { TaskState } from '../events/types.js';
+import { mermaidNodeIds } from '../util/mermaidIds.js';
 
-/** Mermaid ids must be plain words; `end` and friends are keywords, hence the prefix. */
-function nodeId(prefix: string, id: string): string {
-  return `${prefix}_${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
-}
-
-/**
- * One Mermaid id per task id, distinct even where escaping makes two equal (`a.b`, `a-b`
- * and `a_b` all escape to `t_a_b`); needs that name no task in the state get one too.
- */
+/** One Mermaid id per task id; needs that name no task in the state get one too. */
 function taskIds(state: RunState): (id: string) => string {
-  const ids = new Map<string, string>();
-  const used = new Set<string>();
-  const all = Object.values(state.tasks).flatMap((t) => [t.id, ...t.needs]);
-  for (const id of all) {
-    if (ids.has(id)) continue;
-    const base = nodeId('t', id);
-    let candidate = base;
-    for (let n = 2; used.has(candidate); n++) candidate = `${base}_${n}`;
-    used.add(candidate);
-    ids.set(id, candidate);
-  }
-  return (id) => ids.get(id) ?? nodeId('t', id);
+  const ids = mermaidNodeIds(
+    Object.values(state.tasks).flatMap((t) => [t.id, ...t.needs]),
+    't_',
+  );
+  return (id) => ids.get(id) as string;
 }
 
 /**
@@ -102,11 +88,12 @@ const NODE_STYLE: Record<TaskState, string> = {
 export function dagFlowchart(state: RunState): string {
   const tasks = Object.values(state.tasks);
   const idOf = taskIds(state);
+  const phaseId = mermaidNodeIds(state.phases.map((p) => p.id), 'p_');
   const lines = ['flowchart LR'];
   for (const phase of state.phases) {
     const inPhase = tasks.filter((t) => t.phase === phase.id);
     if (inPhase.length === 0) continue;
-    lines.push(`  subgraph ${nodeId('p', phase.id)}["${label(phase.title)}"]`);
+    lines.push(`  subgraph ${phaseId.get(phase.id)}["${label(phase.title)}"]`);
     for (const task of inPhase) lines.push(`    ${taskNode(task, idOf(task.id))}`);
     lines.push('  end');
   }

@@ -4,7 +4,8 @@ import { formatUsd } from '../cost/formatUsd.js';
 import { formatClock, formatDuration, formatTokens } from '../events/index.js';
 import type { JUnitSummary } from '../verify/types.js';
 import { clip, codeBlock, table } from './markdown.js';
-import { describeCounts, type PhaseSummary, type TaskSummary } from './summaries.js';
+import { describeCounts } from '../events/index.js';
+import type { PhaseSummary, TaskSummary } from './summaries.js';
 
 export function renderPhaseMarkdown(phase: PhaseSummary, run: { runId: string; graphName: string }): string {
   const parts = [

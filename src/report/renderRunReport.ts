@@ -6,7 +6,8 @@ import { colorState, formatDuration, formatTokens, type RunState } from '../even
 import { formatUsd } from '../cost/formatUsd.js';
 import { UserError } from '../errors.js';
 import { junitLine } from './phaseMarkdown.js';
-import { describeCounts, summarizePhase, summarizeRun, summarizeTask, type PhaseSummary, type TaskSummary } from './summaries.js';
+import { describeCounts } from '../events/index.js';
+import { summarizePhase, summarizeRun, summarizeTask, type PhaseSummary, type TaskSummary } from './summaries.js';
 import type { LoadedRun } from './runStore.js';
 
 export interface RenderRunReportOptions {
@@ -52,7 +53,7 @@ function resolvePhase(state: RunState, wanted: string): string {
   const found = byId ?? byNumber;
   if (!found) {
     const valid = state.phases.map((p, i) => `${i + 1}. ${p.id} (${p.title})`).join(', ');
-    throw new UserError(`Unknown phase ${wanted} in run ${state.runId}. Phases: ${valid}.`, 'Pass --phase with one of these ids or numbers.');
+    throw new UserError(`Unknown phase ${wanted} in run ${state.runId}. Phases: ${valid}.`, 'Ask for one of these ids or numbers.', 'report.unknown-phase');
   }
   return found.id;
 }
@@ -62,7 +63,7 @@ function resolveTask(state: RunState, wanted: string, phase: string | undefined)
   const found = candidates.find((t) => t.id === wanted) ?? candidates.find((t) => t.id.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     const where = phase ? `phase ${phase} of run ${state.runId}` : `run ${state.runId}`;
-    throw new UserError(`Unknown task ${wanted} in ${where}. Tasks: ${candidates.map((t) => t.id).join(', ')}.`, 'Pass --task with one of these ids.');
+    throw new UserError(`Unknown task ${wanted} in ${where}. Tasks: ${candidates.map((t) => t.id).join(', ')}.`, 'Ask for one of these ids.', 'report.unknown-task');
   }
   return found.id;
 }
@@ -91,7 +92,9 @@ function renderPhaseTable(phase: PhaseSummary, color: boolean): string[] {
       .trimEnd();
   const duration = phase.durationMs === undefined ? '' : ` · ${formatDuration(phase.durationMs)}`;
   const lines = [`Phase ${phase.index}: ${phase.title} (${phase.id}) · ${describeCounts(phase.counts)}${duration} · cost ${formatUsd(phase.costUsd)}`, `  ${fmt(head)}`];
-  phase.tasks.forEach((t, i) => lines.push(`  ${fmt(rows[i] as string[], t)}`));
+  phase.tasks.forEach((t, i) => {
+    lines.push(`  ${fmt(rows[i] as string[], t)}`);
+  });
   for (const t of phase.tasks.filter((x) => x.reason && x.state !== 'succeeded')) lines.push(`  ${t.id} ${t.state}: ${t.reason}`);
   for (const t of phase.tasks) for (const s of t.skippedChecks) lines.push(`  ${t.id} check skipped: ${s.name} (${s.reason})`);
   return lines;

@@ -43,7 +43,7 @@ export async function listRuns(reportsDir: string): Promise<RunListing[]> {
 export async function loadRun(reportsDir: string, runId?: string): Promise<LoadedRun> {
   const runs = await listRuns(reportsDir);
   if (runs.length === 0) {
-    throw new UserError(`No runs found in ${path.join(reportsDir, 'runs')}.`, 'Run `flux-triton run` first, or point --reports at the directory a run wrote to.');
+    throw new UserError(`No runs found in ${path.join(reportsDir, 'runs')}.`, 'Run the graph first, or read the reports directory a run wrote to.', 'report.no-runs');
   }
   let chosen: RunListing | undefined;
   if (runId === undefined) {

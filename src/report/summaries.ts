@@ -1,8 +1,9 @@
 // Report data derived from a RunState: per task, per phase and for the run. The Markdown,
 // JSON and terminal renderers all read these, so they never disagree about a number.
 import type { Usage } from '../agent/types.js';
-import { addUsage, elapsedMs, emptyUsage, type RunNotice, type RunState, type TaskRecord } from '../events/index.js';
-import type { CommitInfo, RunStatus, TaskState, VerifyAttempt } from '../events/types.js';
+import type { TaskIdentity } from '../config/types.js';
+import { addUsage, countStates, elapsedMs, emptyUsage, type RunNotice, type RunState, type StateCounts, type TaskRecord } from '../events/index.js';
+import type { RunStatus } from '../events/types.js';
 import type { JUnitSummary } from '../verify/types.js';
 import { addCost } from '../cost/priceBook.js';
 
@@ -15,35 +16,19 @@ export interface SkippedCheck {
   reason: string;
 }
 
-export interface TaskSummary {
-  id: string;
-  title: string;
-  phase: string;
-  agent: string;
-  needs: string[];
-  model?: string;
-  state: TaskState;
-  reason?: string;
-  startedAt?: string;
-  endedAt?: string;
+export interface TaskSummary extends Pick<TaskRecord, keyof TaskIdentity | 'model' | 'state' | 'reason' | 'startedAt' | 'endedAt' | 'turns' | 'usage' | 'retries' | 'verify' | 'commit'> {
   durationMs?: number;
-  turns: number;
-  usage: Usage;
   totalTokens: number;
   /** USD; null when a turn's model had no price (see docs/reports.md). */
   costUsd: number | null;
-  retries: number;
   /** Verify passes made (1 + repairs). */
   attempts: number;
-  verify: VerifyAttempt[];
-  commit?: CommitInfo;
   /** Checks the final verify pass skipped: never counted as passed. */
   skippedChecks: SkippedCheck[];
   /** JUnit results of the final verify pass that has any. */
   junit: JUnitSummary[];
 }
 
-export type StateCounts = Partial<Record<TaskState, number>>;
 
 export interface PhaseSummary {
   /** 1-based position in the graph. */
@@ -123,11 +108,6 @@ export function summarizeTask(task: TaskRecord): TaskSummary {
   return summary;
 }
 
-function countStates(tasks: { state: TaskState }[]): StateCounts {
-  const counts: StateCounts = {};
-  for (const task of tasks) counts[task.state] = (counts[task.state] ?? 0) + 1;
-  return counts;
-}
 
 export function summarizePhase(state: RunState, phaseId: string): PhaseSummary {
   const index = state.phases.findIndex((p) => p.id === phaseId);
@@ -180,8 +160,3 @@ export function summarizeRun(state: RunState): RunSummary {
   return summary;
 }
 
-/** `3 succeeded, 1 failed` in a fixed, meaningful order. */
-export function describeCounts(counts: StateCounts): string {
-  const order: TaskState[] = ['succeeded', 'cached', 'failed', 'blocked', 'interrupted', 'running', 'verifying', 'repairing', 'pending'];
-  return order.flatMap((s) => (counts[s] ? [`${counts[s]} ${s}`] : [])).join(', ') || 'no tasks';
-}

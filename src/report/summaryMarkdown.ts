@@ -3,7 +3,8 @@ import { formatClock, formatDuration, formatTokens, type RunState } from '../eve
 import { formatUsd } from '../cost/formatUsd.js';
 import { table } from './markdown.js';
 import { dagFlowchart, ganttChart } from './mermaid.js';
-import { describeCounts, type RunSummary } from './summaries.js';
+import { describeCounts } from '../events/index.js';
+import type { RunSummary } from './summaries.js';
 
 export function renderSummaryMarkdown(summary: RunSummary, state: RunState): string {
   const u = summary.usage;

@@ -48,7 +48,7 @@ export function assertBarriersSatisfiable(tasks: readonly SchedulableTask[], pha
       if ((phaseIndex.get(needPhase) ?? 0) > (phaseIndex.get(task.phase) ?? 0)) {
         throw new UserError(
           `with phase barriers, ${task.id} (phase ${task.phase}) cannot need ${need} (phase ${needPhase}, a later phase)`,
-          `run without --phase-barriers, or move ${task.id} to phase ${needPhase} or later`,
+          `turn phase barriers off, or move ${task.id} to phase ${needPhase} or later`,
         );
       }
     }

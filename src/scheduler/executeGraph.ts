@@ -7,7 +7,7 @@
 //   cached or blocked); phase:end once all its tasks are terminal. An interrupted run
 //   leaves pending tasks (no event) and so emits no phase:end for unfinished phases.
 // - --fail-fast marks every task that never started `blocked` (dependents of the failed
-//   task with "needs T013, which failed", the rest "not started: --fail-fast after T013
+//   task with "needs T013, which failed", the rest "not started: fail-fast after T013
 //   failed"), so the run ends with no task pending and every phase ends.
 // - run:start / run:end belong to the caller, which knows the run id and provider.
 //
@@ -84,7 +84,7 @@ class GraphExecution {
   constructor(options: ExecuteOptions) {
     const { tasks, phases, concurrency } = options;
     if (!(concurrency >= 1) || (Number.isFinite(concurrency) && !Number.isInteger(concurrency))) {
-      throw new UserError(`concurrency must be a whole number of at least 1, got ${concurrency}`, 'pass --concurrency 1 or more');
+      throw new UserError(`concurrency must be a whole number of at least 1, got ${concurrency}`);
     }
     this.#options = options;
     this.#rank = dispatchRanks(tasks, phases);
@@ -327,7 +327,7 @@ class GraphExecution {
     for (const task of this.#ordered) {
       if (this.#states.get(task.id) !== 'pending') continue;
       this.#blockedCause.set(task.id, failedTask);
-      this.#transition(task.id, 'blocked', `not started: --fail-fast after ${failedTask} failed`);
+      this.#transition(task.id, 'blocked', `not started: fail-fast after ${failedTask} failed`);
     }
   }
 
@@ -351,7 +351,7 @@ class GraphExecution {
       case 'interrupt':
         return 'run interrupted';
       case 'fail-fast':
-        return `stopped: --fail-fast after ${this.#stop.failedTask} failed`;
+        return `stopped: fail-fast after ${this.#stop.failedTask} failed`;
       case 'fatal':
         return 'run stopped: an event subscriber failed';
       default:

@@ -61,7 +61,7 @@ export interface ExecuteOptions {
   /**
    * After the first failure: stop dispatching, abort running tasks (they record what they
    * return, normally 'interrupted'), and mark every task that has not started `blocked`
-   * with reason "not started: --fail-fast after T013 failed".
+   * with reason "not started: fail-fast after T013 failed".
    */
   failFast?: boolean;
   /** Interrupt (Ctrl-C): stop dispatching, abort running tasks; tasks not started stay pending. */

@@ -144,7 +144,7 @@ export function checkContractTable(
   const models = new Map(loaded.models.map((m) => [m.name, m]));
   for (const row of rows) {
     const model = models.get(row.model);
-    if (!model || !model.config) {
+    if (!model?.config) {
       if (!model) {
         findings.push({
           severity: 'error',

@@ -1,19 +1,13 @@
-// The one shape every Triton check reports in. `code` values are stable (documented in
-// docs/triton-checks.md) so tests, the repair loop and users can key on them.
+// What every Triton check reports: the shared Diagnostic, always with a `code`. Codes are
+// stable (documented in docs/triton-checks.md) so tests, the repair loop and users can key
+// on them. `file` is as given to the checker, or relative to its base dir.
+import type { Diagnostic, DiagnosticSeverity } from '../util/diagnostic.js';
 
-export type FindingSeverity = 'error' | 'warning' | 'info';
+export type FindingSeverity = DiagnosticSeverity;
 
-export interface Finding {
-  severity: FindingSeverity;
+export interface Finding extends Diagnostic {
   /** Stable identifier, e.g. `pbtxt.unknown-field`. */
   code: string;
-  /** Path of the file the finding is about (as given to the checker, or relative to its base dir). */
-  file: string;
-  line?: number;
-  column?: number;
-  message: string;
-  /** How to fix it, in one sentence. */
-  hint?: string;
 }
 
 export interface CheckReport {

@@ -8,9 +8,10 @@ import type { LoadedModel } from './model.js';
 import { analysePythonFiles, type PyFileAnalysis } from './pythonAnalysis.js';
 import { checkBlsRequests, checkOwnTensors, checkPythonSkeleton } from './pythonChecks.js';
 import { loadRepository } from './repository.js';
+import { sortDiagnostics } from '../util/diagnostic.js';
 
 export type { CheckReport, Finding, FindingSeverity } from './findings.js';
-export { formatFindings, hasErrors, reportToJson } from './format.js';
+export { formatFindings, reportToJson } from './format.js';
 export { checkContractTable, parseContractTable } from './contract.js';
 export { parsePbtxt, printPbtxt, PbtxtParseError } from './pbtxt/index.js';
 export { checkConfigText, loadRepository } from './repository.js';
@@ -26,18 +27,6 @@ export interface CheckOptions {
   baseDir?: string;
   /** Skip the model.py analysis entirely (config-only checks). */
   skipPython?: boolean;
-}
-
-const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
-
-function sortFindings(findings: Finding[]): Finding[] {
-  return findings.sort(
-    (a, b) =>
-      a.file.localeCompare(b.file) ||
-      (a.line ?? 0) - (b.line ?? 0) ||
-      (a.column ?? 0) - (b.column ?? 0) ||
-      SEVERITY_ORDER[a.severity] - SEVERITY_ORDER[b.severity],
-  );
 }
 
 export async function checkRepository(repoDir: string, opts: CheckOptions = {}): Promise<CheckReport> {
@@ -93,5 +82,5 @@ export async function checkRepository(repoDir: string, opts: CheckOptions = {}):
   if (opts.contractFile) {
     findings.push(...checkContractTable(repo, opts.contractFile, { models: selected.map((m) => m.name), baseDir }));
   }
-  return { findings: sortFindings(findings), models: selected.map((m) => m.name), pythonAvailable, notes };
+  return { findings: sortDiagnostics(findings), models: selected.map((m) => m.name), pythonAvailable, notes };
 }

@@ -3,7 +3,7 @@
 import type { Finding, FindingSeverity } from './findings.js';
 import type { LoadedModel } from './model.js';
 import type { PyFileAnalysis, PyPos } from './pythonAnalysis.js';
-import { closest } from './schema/suggest.js';
+import { closestMatch, didYouMean } from '../util/suggest.js';
 import { declaredTensors, NUMPY_TO_TRITON } from './tensorInfo.js';
 
 class Reporter {
@@ -21,10 +21,6 @@ class Reporter {
   }
 }
 
-const didYouMean = (word: string, options: string[]): string => {
-  const guess = closest(word, options);
-  return guess !== undefined ? `did you mean "${guess}"? ` : '';
-};
 
 /** Syntax and the TritonPythonModel/execute skeleton; true when deeper checks make sense. */
 export function checkPythonSkeleton(model: LoadedModel, a: PyFileAnalysis, out: Finding[]): boolean {
@@ -68,7 +64,7 @@ export function checkOwnTensors(model: LoadedModel, a: PyFileAnalysis, repo: Map
         'python.unknown-input',
         read,
         `reads input "${read.name}", which ${model.configFile} does not declare (inputs: ${inputNames.join(', ') || 'none'})`,
-        `${didYouMean(read.name, inputNames)}read a declared input or declare "${read.name}" in the config`,
+        `${didYouMean(read.name, inputNames, '"')}read a declared input or declare "${read.name}" in the config`,
       );
     }
   }
@@ -99,7 +95,7 @@ export function checkOwnTensors(model: LoadedModel, a: PyFileAnalysis, repo: Map
           'python.unknown-output',
           t,
           `produces output "${name}", which ${model.configFile} does not declare (outputs: ${outputNames.join(', ') || 'none'})`,
-          `${didYouMean(name, outputNames)}use a declared output name or declare "${name}" in the config`,
+          `${didYouMean(name, outputNames, '"')}use a declared output name or declare "${name}" in the config`,
         );
       }
     }
@@ -120,7 +116,7 @@ export function checkOwnTensors(model: LoadedModel, a: PyFileAnalysis, repo: Map
 
   for (const call of a.as_numpy ?? []) {
     if (call.name === null) continue;
-    let decl;
+    let decl: ReturnType<typeof declaredTensors>[number] | undefined;
     let owner = model;
     if (call.origin === 'input') {
       decl = inputs.find((t) => t.name === call.name);
@@ -158,7 +154,7 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
     for (const calleeName of req.model) {
       const callee = repo.get(calleeName);
       if (!callee) {
-        const guess = closest(calleeName, names);
+        const guess = closestMatch(calleeName, names);
         r.add(
           'error',
           'bls.unknown-model',
@@ -189,7 +185,7 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
               'bls.unknown-input',
               t,
               `sends input "${name}" to ${calleeName}, which does not declare it (${callee.configFile}; inputs: ${inNames.join(', ')})`,
-              `${didYouMean(name, inNames)}send only the inputs ${calleeName} declares`,
+              `${didYouMean(name, inNames, '"')}send only the inputs ${calleeName} declares`,
             );
             continue;
           }
@@ -231,7 +227,7 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
               'bls.unknown-output',
               req,
               `requests output "${name}" from ${calleeName}, which does not declare it (${callee.configFile}; outputs: ${outNames.join(', ')})`,
-              `${didYouMean(name, outNames)}request only declared outputs`,
+              `${didYouMean(name, outNames, '"')}request only declared outputs`,
             );
           }
         }
@@ -244,7 +240,7 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
             'bls.unknown-output',
             read,
             `reads output "${read.name}" from the ${calleeName} response, which ${callee.configFile} does not declare`,
-            `${didYouMean(read.name, outNames)}read one of: ${outNames.join(', ')}`,
+            `${didYouMean(read.name, outNames, '"')}read one of: ${outNames.join(', ')}`,
           );
         } else if (req.requested_outputs && req.requested_outputs.length > 0 && !req.requested_outputs.includes(read.name)) {
           r.add(

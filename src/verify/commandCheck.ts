@@ -25,7 +25,7 @@ export async function runCommandCheck(spec: RunSpec, ctx: VerifyContext): Promis
   const name = `run: ${spec.run}`; // the same name describeCheck gives it
   const started = Date.now();
   const timeoutMs = (spec.timeout ?? DEFAULT_TIMEOUT_SECONDS) * 1000;
-  let result;
+  let result: Awaited<ReturnType<typeof runShellCommand>>;
   try {
     result = await runShellCommand(spec.run, {
       cwd: ctx.workspaceDir,

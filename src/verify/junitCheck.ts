@@ -24,7 +24,7 @@ export async function runJUnitCheck(spec: BuiltinSpec, ctx: VerifyContext): Prom
       durationMs: Date.now() - started,
     };
   }
-  let summary;
+  let summary: ReturnType<typeof parseJUnitXml>;
   try {
     summary = parseJUnitXml(xml, relative);
   } catch (error) {

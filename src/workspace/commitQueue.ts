@@ -99,6 +99,7 @@ async function stageLiteralOutputs(dir: string, outputs: readonly string[]): Pro
   const paths: string[] = [];
   for (const glob of outputs) {
     // Wildcards, escapes and control characters (a newline would break the parsing below) go the general way.
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what this test looks for.
     if (/[*?[\]{}\\\x00-\x1f]/.test(glob)) return undefined;
     const segments = glob.split('/').filter((s) => s !== '' && s !== '.');
     if (segments.length === 0 || segments.includes('..')) return undefined;

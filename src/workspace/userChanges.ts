@@ -23,9 +23,10 @@ export class DirtyWorkspaceError extends UserError {
     if (changes.length > LISTED_FILES) listed.push(`  ... and ${changes.length - LISTED_FILES} more`);
     super(
       `The workspace ${dir} has ${changes.length} uncommitted change(s):\n${listed.join('\n')}\n` +
-        'Commit or stash them, or use another --workspace; a run never starts over uncommitted work.\n' +
-        'If they are what an interrupted run left behind, continue it with flux-triton run --resume.',
-      `Commit them (git -C ${dir} add -A && git -C ${dir} commit), stash them (git -C ${dir} stash -u), or use another --workspace.`,
+        'Commit or stash them, or use another workspace; a run never starts over uncommitted work.\n' +
+        'If they are what an interrupted run left behind, resume that run.',
+      `Commit them (git -C ${dir} add -A && git -C ${dir} commit), stash them (git -C ${dir} stash -u), or use another workspace.`,
+      'workspace.dirty',
     );
   }
 }

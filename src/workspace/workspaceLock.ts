@@ -36,7 +36,8 @@ export class WorkspaceLockedError extends UserError {
       owner
         ? `The workspace is locked by run ${owner.runId} (pid ${owner.pid} on ${owner.hostname}, started ${owner.startedAt}).`
         : `The workspace is locked: ${file} exists but cannot be read.`,
-      `Wait for that run to finish, or use another --workspace. If no run is active, delete ${file}.`,
+      `Wait for that run to finish, or use another workspace. If no run is active, delete ${file}.`,
+      'workspace.locked',
     );
   }
 }
@@ -69,7 +70,7 @@ export async function acquireWorkspaceLock(dir: string, options: { runId: string
 }
 
 async function tryCreate(file: string, owner: LockOwner): Promise<boolean> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof open>>;
   try {
     handle = await open(file, 'wx');
   } catch (error) {

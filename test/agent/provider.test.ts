@@ -63,7 +63,7 @@ describe('createProvider', () => {
       );
       expect(turns[1]?.toolResults[0]).toMatchObject({ content: 'present' });
       expect(provider.server?.requests[0]?.headers.authorization).toBe('***');
-      expect((provider.server?.requests[0]?.body as { model: string }).model).toBe('claude-sonnet-5-5');
+      expect((provider.server?.requests[0]?.body as { model: string } | undefined)?.model).toBe('claude-sonnet-5-5');
     } finally {
       await provider.close();
     }

@@ -45,8 +45,8 @@ describe('runCli', () => {
   it('maps ConfigError to exit 2 listing every problem', async () => {
     const io = captureIo('/p');
     const problems = [
-      { severity: 'error' as const, message: 'one', source: { file: '/p/g.yaml', line: 3, column: 1 } },
-      { severity: 'error' as const, message: 'two', hint: 'fix it', source: { file: '/p/g.yaml', line: 1, column: 2 } },
+      { severity: 'error' as const, message: 'one', file: '/p/g.yaml', line: 3, column: 1 },
+      { severity: 'error' as const, message: 'two', hint: 'fix it', file: '/p/g.yaml', line: 1, column: 2 },
     ];
     expect(await runCli(['fake'], io, tableWith(async () => Promise.reject(new ConfigError(problems))))).toBe(2);
     expect(io.err()).toBe('g.yaml:1:2: error: two\n  hint: fix it\ng.yaml:3:1: error: one\n2 errors\n');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { loadAgents } from '../../src/config/agents.js';
 import { describeFromBody, parseAgentFile } from '../../src/config/agentFile.js';
-import { formatProblem } from '../../src/config/problems.js';
+import { formatDiagnostic as formatProblem } from '../../src/util/diagnostic.js';
 import { TOOL_NAMES } from '../../src/config/types.js';
 import { symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,7 +66,7 @@ describe('parseAgentFile', () => {
     const [problem] = parseAgentFile('/a/x.md', lines('---', 'name: x', 'tools: [Read, Write', 'model: opus', '---', 'Prompt.')).problems;
     expect(problem?.severity).toBe('error');
     expect(problem?.message).toMatch(/^YAML: /);
-    expect(problem?.source.line).toBe(4);
+    expect(problem?.line).toBe(4);
   });
 
   it('rejects an empty prompt at the line where the body starts', () => {
@@ -92,7 +92,7 @@ describe('loadAgents', () => {
     const dir = writeTree({ 'one.md': '---\nname: same\n---\nP.', 'two.md': '\n---\nignored\n---', 'zz.md': '---\ndescription: d\nname: same\n---\nP.' });
     const { problems, agents } = loadAgents(dir);
     const duplicate = problems.find((p) => p.message.startsWith('duplicate'));
-    expect(duplicate?.source).toEqual({ file: `${dir}/zz.md`, line: 3, column: 1 });
+    expect(duplicate).toMatchObject({ file: `${dir}/zz.md`, line: 3, column: 1 });
     expect(duplicate?.message).toBe(`duplicate agent name \`same\`: also defined in ${dir}/one.md:2`);
     expect(agents.get('same')?.source.file).toBe(`${dir}/one.md`);
   });
@@ -104,9 +104,9 @@ describe('loadAgents', () => {
     expect([...result.invalidAgentNames]).toEqual(['broken']);
   });
 
-  it('reports a missing directory with the flag to fix it', () => {
+  it('reports a missing directory with a code (the CLI adds the flag to fix it)', () => {
     const { problems } = loadAgents('/nonexistent/agents');
-    expect(problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/agents: error: agents directory not found\n  hint: create it with one Markdown file per agent, or pass `--agents DIR`']);
+    expect(problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/agents: error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent']);
   });
 
   it('skips a README.md and other folder documentation with a note, not as an agent', () => {

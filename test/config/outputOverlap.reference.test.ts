@@ -54,7 +54,9 @@ function bruteForce(tasks: Spec[]): string[] {
       const y = tasks[j] as Spec;
       if (reaches(x.id, y.id) || reaches(y.id, x.id)) continue;
       const pairs: string[] = [];
-      x.outputs.forEach((a) => y.outputs.forEach((b) => overlap(a, b) && pairs.push(a === b ? `\`${a}\`` : `\`${a}\` (${x.id}) and \`${b}\` (${y.id})`)));
+      for (const a of x.outputs) {
+        for (const b of y.outputs) if (overlap(a, b)) pairs.push(a === b ? `\`${a}\`` : `\`${a}\` (${x.id}) and \`${b}\` (${y.id})`);
+      }
       if (pairs.length > 0) messages.push(`tasks ${x.id} and ${y.id} can run at the same time but both may write the same files: ${pairs.join('; ')}`);
     }
   }

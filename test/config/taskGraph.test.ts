@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/config/problems.js';
+import { formatDiagnostic as formatProblem } from '../../src/util/diagnostic.js';
 import { loadTaskGraph, parseTaskGraph } from '../../src/config/taskGraph.js';
 import { loadProject } from '../../src/config/project.js';
 import { agent, agentMap, writeTree } from './helpers.js';
@@ -229,8 +229,8 @@ describe('loadTaskGraph: one test per error kind', () => {
     expect(problems(HEADER + task('T1'), readOnly)[0]).toMatch(/^12:12: warning: task T1: agent `config-agent` has no Write, Edit or Bash tool/);
   });
 
-  it('reports a missing file with the flag to fix it', () => {
-    expect(loadTaskGraph('/nonexistent/graph.yaml', agents).problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/graph.yaml: error: task graph file not found\n  hint: pass the graph with `--graph FILE`']);
+  it('reports a missing file with a code (the CLI adds the flag to fix it)', () => {
+    expect(loadTaskGraph('/nonexistent/graph.yaml', agents).problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/graph.yaml: error [config.graph-not-found]: task graph file not found\n  hint: check the path']);
   });
 
 });

@@ -11,6 +11,13 @@ import type { RunState } from '../../src/events/runState.js';
 import { runPipeline, type RunOptions } from '../../src/pipeline/index.js';
 import type { RunSummary as ReportSummary } from '../../src/report/index.js';
 import { makeProject, type FixtureTask, type Project } from '../pipeline/fixture.js';
+import { exitCodeForRun, EXIT } from '../../src/cli/exitCodes.js';
+import type { RunSummary } from '../../src/pipeline/index.js';
+
+/** The exit code `flux-triton run` gives this summary. */
+function exitCodeOf(summary: RunSummary): number {
+  return summary.stoppedByBudget ? EXIT.failed : exitCodeForRun(summary.status);
+}
 
 const CHAIN: FixtureTask[] = [
   { id: 'A', phase: 'configs' },
@@ -32,7 +39,7 @@ describe('cost in the state and the reports', () => {
   it('prices every turn, and sums per task, phase and run', async () => {
     const project = makeProject(CHAIN);
     const result = await runPipeline(options(project));
-    expect(result.exitCode).toBe(0);
+    expect(exitCodeOf(result)).toBe(0);
     const state = readJson<RunState>(result.runDir, 'state.json');
     for (const task of Object.values(state.tasks)) {
       expect(task.turnCosts?.map((c) => c.turn)).toEqual([1, 2]);
@@ -65,7 +72,7 @@ describe('cost in the state and the reports', () => {
   it('records an unpriced model as unknown (null), never as a guess', async () => {
     const project = makeProject(CHAIN);
     const result = await runPipeline(options(project, { model: 'claude-made-up-1' }));
-    expect(result.exitCode).toBe(0);
+    expect(exitCodeOf(result)).toBe(0);
     const summary = readJson<ReportSummary>(result.runDir, 'summary.json');
     expect(summary.costUsd).toBeNull();
     for (const phase of summary.phases) {
@@ -85,7 +92,7 @@ describe('--max-cost', () => {
     const project = makeProject(CHAIN);
     // Far below one turn's cost: the first turn runs, nothing after it does.
     const stopped = await runPipeline(options(project, { maxCostUsd: 0.000001 }));
-    expect(stopped.exitCode).toBe(1);
+    expect(exitCodeOf(stopped)).toBe(1);
     expect(stopped.tasks).toEqual({ A: 'interrupted', B: 'blocked', C: 'blocked' });
     const state = readJson<RunState>(stopped.runDir, 'state.json');
     expect(state.tasks.A?.turns).toBe(1);
@@ -98,12 +105,12 @@ describe('--max-cost', () => {
 
     // The spend before the stop counts: resuming under the same budget stops again at once.
     const again = await runPipeline(options(project, { resume: stopped.runId, maxCostUsd: 0.000001 }));
-    expect(again.exitCode).toBe(1);
+    expect(exitCodeOf(again)).toBe(1);
     expect(again.tasks.A).toBe('interrupted');
     expect(readJson<RunState>(again.runDir, 'state.json').tasks.A?.turns).toBe(1);
 
     const resumed = await runPipeline(options(project, { resume: stopped.runId, maxCostUsd: 10 }));
-    expect(resumed.exitCode).toBe(0);
+    expect(exitCodeOf(resumed)).toBe(0);
     expect(resumed.tasks).toEqual({ A: 'succeeded', B: 'succeeded', C: 'succeeded' });
     const after = readJson<RunState>(resumed.runDir, 'state.json');
     // A continued from its recorded turn instead of starting over: two turns in all.
@@ -120,7 +127,7 @@ describe('--max-cost with independent tasks', () => {
       { id: 'B', phase: 'configs' },
     ]);
     const stopped = await runPipeline(options(project, { maxCostUsd: 0.000001 }));
-    expect(stopped.exitCode).toBe(1);
+    expect(exitCodeOf(stopped)).toBe(1);
     expect(stopped.tasks).toEqual({ A: 'interrupted', B: 'interrupted' });
     const state = readJson<RunState>(stopped.runDir, 'state.json');
     expect(state.tasks.A?.turns).toBe(1);
@@ -139,7 +146,7 @@ describe('--max-tokens-per-task', () => {
       { id: 'B', phase: 'configs' },
     ]);
     const result = await runPipeline(options(project, { maxTokensPerTask: 1 }));
-    expect(result.exitCode).toBe(1);
+    expect(exitCodeOf(result)).toBe(1);
     expect(result.tasks).toEqual({ A: 'interrupted', B: 'interrupted' });
     const state = readJson<RunState>(result.runDir, 'state.json');
     for (const id of ['A', 'B']) {

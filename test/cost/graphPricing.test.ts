@@ -1,7 +1,8 @@
 // `defaults.pricing` in a task graph: parsed into the graph's defaults, and a bad price is a
 // config problem at its file:line naming the field, like any other graph mistake.
 import { describe, expect, it } from 'vitest';
-import { formatProblem, parseTaskGraph } from '../../src/config/index.js';
+import { parseTaskGraph } from '../../src/config/index.js';
+import { formatDiagnostic } from '../../src/util/diagnostic.js';
 import { agentMap } from '../config/helpers.js';
 
 const graph = (pricing: string): string => `version: 1
@@ -28,8 +29,8 @@ describe('defaults.pricing', () => {
     const errors = result.problems.filter((p) => p.severity === 'error');
     expect(result.graph).toBeUndefined();
     const output = errors.find((p) => /output/.test(`${p.message}`));
-    expect(output, errors.map((p) => formatProblem(p)).join('\n')).toBeDefined();
-    expect(output?.source.line).toBe(6);
+    expect(output, errors.map((p) => formatDiagnostic(p)).join('\n')).toBeDefined();
+    expect(output?.line).toBe(6);
     expect(output?.message).toMatch(/must be 0 or more/);
     expect(errors.some((p) => /cached/.test(`${p.message} ${p.hint ?? ''}`))).toBe(true);
   });

@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatProblem } from '../../src/config/problems.js';
+import { formatDiagnostic } from '../../src/util/diagnostic.js';
 import { loadProject } from '../../src/config/project.js';
 import { analyzeGraph } from '../../src/graph/analyze.js';
 import { importSpecKit, TasksSync } from '../../src/import/index.js';
@@ -33,7 +33,7 @@ describe('import spec-kit: a new-style tasks.md with three user stories', () => 
   });
 
   it('reads the Claude Code agents folder: README skipped, WebFetch/MCP/permission rules warned, nothing fatal', () => {
-    const messages = project.problems.map((p) => formatProblem(p, { relativeTo: agentsDir }));
+    const messages = project.problems.map((p) => formatDiagnostic(p, { relativeTo: agentsDir }));
     expect(messages).toEqual(
       expect.arrayContaining([
         expect.stringMatching(/^README\.md: warning: skipped README\.md: documentation, not an agent definition/),

@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/runCli.js';
-import { formatProblem } from '../../src/config/problems.js';
+import { formatDiagnostic } from '../../src/util/diagnostic.js';
 import { importSpecKit } from '../../src/import/index.js';
 import { captureIo } from '../cli/capture.js';
 import { writeTree } from '../config/helpers.js';
@@ -28,7 +28,7 @@ function errorsOf(dir: string, tasksFile: string): string[] {
   const result = importSpecKit({ tasksFile, agentsDir: join(dir, 'agents') });
   expect(result.written).toBe(false);
   expect(existsSync(result.graphFile)).toBe(false);
-  return result.problems.filter((p) => p.severity === 'error').map((p) => formatProblem(p, { relativeTo: dir }));
+  return result.problems.filter((p) => p.severity === 'error').map((p) => formatDiagnostic(p, { relativeTo: dir }));
 }
 
 describe('import spec-kit: bad plans', () => {
@@ -60,7 +60,7 @@ describe('import spec-kit: bad plans', () => {
     const { dir, tasksFile } = projectWith('loose.md');
     const result = importSpecKit({ tasksFile, agentsDir: join(dir, 'agents') });
     expect(result.written).toBe(true);
-    expect(result.problems.map((p) => formatProblem(p, { relativeTo: dir }))).toEqual([
+    expect(result.problems.map((p) => formatDiagnostic(p, { relativeTo: dir }))).toEqual([
       'specs/001-payments/tasks.md:11:1: warning: T006: `/etc/payments.conf` is absolute, so it cannot be an output (outputs stay inside the workspace)\n  hint: write the path relative to the repository root',
       'specs/001-payments/tasks.md:11:1: warning: T006: `../shared/keys.py` contains `..`, so it cannot be an output (outputs stay inside the workspace)\n  hint: write the path relative to the repository root',
       'specs/001-payments/tasks.md:12:1: warning: checkbox line without a task id (`Write` is not of the form T001) is left out\n  hint: give it an id such as T099 so it becomes a task',
@@ -93,18 +93,18 @@ describe('import spec-kit: bad plans', () => {
     writeFileSync(join(dir, 'map.yaml'), '# ids → agents\nT001: tooling\n"T00[45]": develper\nT042: developer\n');
     const result = importSpecKit({ tasksFile, agentsDir: join(dir, 'agents'), agentMapFile: join(dir, 'map.yaml') });
     expect(result.written).toBe(false);
-    expect(result.problems.map((p) => formatProblem(p, { relativeTo: dir })).filter((m) => m.includes('map.yaml'))).toEqual([
+    expect(result.problems.map((p) => formatDiagnostic(p, { relativeTo: dir })).filter((m) => m.includes('map.yaml'))).toEqual([
       'map.yaml:3:1: error: unknown agent `develper` for `T00[45]`\n  hint: did you mean `developer`? known agents are `developer` and `tooling`',
     ]);
     writeFileSync(join(dir, 'map.yaml'), 'T001: tooling\nT042: developer\n');
     const fixed = importSpecKit({ tasksFile, agentsDir: join(dir, 'agents'), agentMapFile: join(dir, 'map.yaml') });
     expect(fixed.written).toBe(true);
-    expect(fixed.problems.map((p) => formatProblem(p, { relativeTo: dir })).filter((m) => m.includes('map.yaml'))).toEqual(['map.yaml:2:1: warning: `T042` matches no task that is still to do\n  hint: check the id, or remove the line']);
+    expect(fixed.problems.map((p) => formatDiagnostic(p, { relativeTo: dir })).filter((m) => m.includes('map.yaml'))).toEqual(['map.yaml:2:1: warning: `T042` matches no task that is still to do\n  hint: check the id, or remove the line']);
     expect(readFileSync(fixed.graphFile, 'utf8')).toMatch(/- id: T001\n(?:.*\n)*?\s+agent: tooling/);
   });
 
   it('never overwrites a graph it did not write, but regenerates its own', async () => {
-    const { dir, tasksFile } = projectWith('loose.md');
+    const { dir } = projectWith('loose.md');
     const mine = join(dir, 'specs/001-payments/flux-triton/graph.yaml');
     mkdirSync(join(dir, 'specs/001-payments/flux-triton'), { recursive: true });
     writeFileSync(mine, 'version: 1\n# my own graph\n');

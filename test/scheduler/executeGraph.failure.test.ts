@@ -134,8 +134,8 @@ describe('executeGraph: failFast', () => {
     expect(ctx6.signal.aborted && ctx7.signal.aborted).toBe(true);
     expect(result.status).toBe('failed');
     expect(result.states).toMatchObject({ T006: 'interrupted', T007: 'interrupted', T008: 'failed', T009: 'blocked', T015: 'blocked' });
-    expect(harness.stateEvents('T006').at(-1)?.reason).toBe('stopped: --fail-fast after T008 failed');
-    expect(harness.stateEvents('T009').at(-1)?.reason).toBe('not started: --fail-fast after T008 failed');
+    expect(harness.stateEvents('T006').at(-1)?.reason).toBe('stopped: fail-fast after T008 failed');
+    expect(harness.stateEvents('T009').at(-1)?.reason).toBe('not started: fail-fast after T008 failed');
     // Direct dependents keep the precise reason.
     expect(harness.stateEvents('T015').at(-1)?.reason).toBe('needs T008, which failed');
     expect(harness.log.filter((entry) => entry.startsWith('start:'))).toHaveLength(3);

@@ -32,7 +32,7 @@ describe('verify built-ins', () => {
     const bad = await runPbtxtCheck({ kind: 'builtin', check: 'pbtxt' }, ctx(ws, ['triton_models/*/config.pbtxt']));
     expect(bad.status).toBe('failed');
     expect(bad.output).toContain('triton_models/bls/config.pbtxt:3:11: error [config.platform-python]');
-    expect(bad.output).toContain('fix: replace it with backend: "python" and drop platform');
+    expect(bad.output).toContain('hint: replace it with backend: "python" and drop platform');
   });
 
   it('pbtxt is skipped when the task wrote no config', async () => {

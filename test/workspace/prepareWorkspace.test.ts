@@ -51,7 +51,7 @@ describe('prepareWorkspace', () => {
     expect(message).toContain('flux_pipeline.py');
     expect(message).toContain('notes/todo.txt');
     expect(message).not.toContain('.pyc');
-    expect(message).toMatch(/commit or stash them, or use another --workspace/i);
+    expect(message).toMatch(/commit or stash them, or use another workspace/i);
   });
 
   it('names a missing context file', async () => {

@@ -46,8 +46,9 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   if (kind === 'anthropic') {
     if (!apiKey) {
       throw new UserError(
-        '--provider anthropic needs an API key, and ANTHROPIC_API_KEY is not set.',
-        'Set ANTHROPIC_API_KEY, or run offline with --provider scripted.',
+        'the anthropic provider needs an API key, and ANTHROPIC_API_KEY is not set.',
+        'Set ANTHROPIC_API_KEY, or run offline with the scripted provider.',
+        'provider.no-key',
       );
     }
     const baseURL = opts.env.ANTHROPIC_BASE_URL?.trim() || undefined;

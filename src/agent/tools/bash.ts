@@ -1,17 +1,14 @@
 // Bash: `bash -c` in the workspace root through the shared shell runner (own process
 // group, secrets stripped, capped output), with Claude Code's timeout semantics.
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { bashInput } from './inputSchemas.js';
 import { runShellCommand, type ShellResult } from '../../util/shell.js';
 import type { ToolContext } from './context.js';
-import { BASH_MAX_TIMEOUT_MS } from './definitions.js';
+import { BASH_MAX_TIMEOUT_MS } from './inputSchemas.js';
 import { ToolError } from './toolError.js';
 
 export const BASH_MAX_OUTPUT_CHARS = 30_000;
 
-export const bashInput = z.object({
-  command: z.string().min(1),
-  timeout: z.number().positive().optional(),
-});
 
 /**
  * Claude Code's timeout is in milliseconds. A value of 600 or less can only have been

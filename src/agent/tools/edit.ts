@@ -1,18 +1,13 @@
 // Edit: exact-text replacement in one of the task's declared outputs. Requiring a unique
 // match (unless replace_all) stops the model from silently editing the wrong spot.
 import { readFile, writeFile } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { editInput } from './inputSchemas.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
 import { countOccurrences } from './text.js';
 import { ToolError } from './toolError.js';
 
-export const editInput = z.object({
-  file_path: z.string(),
-  old_string: z.string(),
-  new_string: z.string(),
-  replace_all: z.boolean().optional(),
-});
 
 export async function runEdit(input: z.infer<typeof editInput>, ctx: ToolContext): Promise<string> {
   const file = await resolveInWorkspace(ctx.workspace, input.file_path);

@@ -1,6 +1,7 @@
 // Glob: files whose path (relative to the search directory) matches a pattern.
 import { stat } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { globInput } from './inputSchemas.js';
 import { compileGlob } from '../../util/glob.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
@@ -9,10 +10,6 @@ import { walkFiles } from './walk.js';
 
 export const GLOB_MAX_RESULTS = 1000;
 
-export const globInput = z.object({
-  pattern: z.string().min(1),
-  path: z.string().optional(),
-});
 
 export async function runGlob(input: z.infer<typeof globInput>, ctx: ToolContext): Promise<string> {
   const base = await resolveInWorkspace(ctx.workspace, input.path ?? '.');

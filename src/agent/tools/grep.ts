@@ -1,7 +1,8 @@
 // Grep: a JavaScript RegExp over the lines of text files, printed as `path:line:text`.
 import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { grepInput } from './inputSchemas.js';
 import { compileGlob } from '../../util/glob.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
@@ -13,11 +14,6 @@ export const GREP_MAX_MATCHES = 500;
 const GREP_MAX_FILE_BYTES = 4 * 1024 * 1024;
 const GREP_MAX_LINE_CHARS = 500;
 
-export const grepInput = z.object({
-  pattern: z.string().min(1),
-  path: z.string().optional(),
-  glob: z.string().optional(),
-});
 
 export async function runGrep(input: z.infer<typeof grepInput>, ctx: ToolContext): Promise<string> {
   let regex: RegExp;

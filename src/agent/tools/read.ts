@@ -1,21 +1,17 @@
 // Read: a file's lines numbered like `cat -n`, paged by offset/limit and capped in size
 // so one call cannot flood the context window.
 import { readFile, stat } from 'node:fs/promises';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { readInput } from './inputSchemas.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
-import { READ_DEFAULT_LINES } from './definitions.js';
+import { READ_DEFAULT_LINES } from './inputSchemas.js';
 import { looksBinary } from './text.js';
 import { ToolError } from './toolError.js';
 
 export const READ_MAX_BYTES = 256 * 1024;
 const MAX_LINE_CHARS = 2000;
 
-export const readInput = z.object({
-  file_path: z.string(),
-  offset: z.number().int().min(0).optional(),
-  limit: z.number().int().positive().optional(),
-});
 
 export async function runRead(input: z.infer<typeof readInput>, ctx: ToolContext): Promise<string> {
   const file = await resolveInWorkspace(ctx.workspace, input.file_path);
@@ -28,7 +24,7 @@ export async function runRead(input: z.infer<typeof readInput>, ctx: ToolContext
   if (text === '') return `${file.relative} exists but is empty.`;
 
   const lines = text.endsWith('\n') ? text.slice(0, -1).split('\n') : text.split('\n');
-  const first = Math.max(1, input.offset ?? 1);
+  const first = input.offset ?? 1;
   if (first > lines.length) {
     throw new ToolError(`offset ${first} is past the end of ${file.relative}, which has ${lines.length} lines.`);
   }

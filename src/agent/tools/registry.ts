@@ -6,12 +6,13 @@ import { TOOL_NAMES, type ToolName } from '../../config/types.js';
 import { redactSecrets } from '../../util/secrets.js';
 import type { ToolContext } from './context.js';
 import { describeToolInput } from './definitions.js';
-import { bashInput, runBash } from './bash.js';
-import { editInput, runEdit } from './edit.js';
-import { globInput, runGlob } from './glob.js';
-import { grepInput, runGrep } from './grep.js';
-import { readInput, runRead } from './read.js';
-import { runWrite, writeInput } from './write.js';
+import { runBash } from './bash.js';
+import { runEdit } from './edit.js';
+import { runGlob } from './glob.js';
+import { runGrep } from './grep.js';
+import { TOOL_INPUTS } from './inputSchemas.js';
+import { runRead } from './read.js';
+import { runWrite } from './write.js';
 import { ToolError } from './toolError.js';
 
 interface ToolImplementation<S extends z.ZodType> {
@@ -24,12 +25,12 @@ function implementation<S extends z.ZodType>(input: S, run: (input: z.infer<S>, 
 }
 
 const IMPLEMENTATIONS: Record<ToolName, ToolImplementation<z.ZodType>> = {
-  Read: implementation(readInput, runRead),
-  Write: implementation(writeInput, runWrite),
-  Edit: implementation(editInput, runEdit),
-  Glob: implementation(globInput, runGlob),
-  Grep: implementation(grepInput, runGrep),
-  Bash: implementation(bashInput, runBash),
+  Read: implementation(TOOL_INPUTS.Read, runRead),
+  Write: implementation(TOOL_INPUTS.Write, runWrite),
+  Edit: implementation(TOOL_INPUTS.Edit, runEdit),
+  Glob: implementation(TOOL_INPUTS.Glob, runGlob),
+  Grep: implementation(TOOL_INPUTS.Grep, runGrep),
+  Bash: implementation(TOOL_INPUTS.Bash, runBash),
 };
 
 export interface ToolCall {

@@ -1,15 +1,12 @@
 // Write: replaces or creates one of the task's declared outputs.
 import { mkdir, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { z } from 'zod';
+import type { z } from 'zod';
+import type { writeInput } from './inputSchemas.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
 import { ToolError } from './toolError.js';
 
-export const writeInput = z.object({
-  file_path: z.string(),
-  content: z.string(),
-});
 
 export async function runWrite(input: z.infer<typeof writeInput>, ctx: ToolContext): Promise<string> {
   const file = await resolveInWorkspace(ctx.workspace, input.file_path);

@@ -3,7 +3,7 @@
 
 import { relative, resolve } from 'node:path';
 import { ConfigError, UserError } from '../../errors.js';
-import { hasErrors } from '../../config/problems.js';
+import { hasErrors } from '../../util/diagnostic.js';
 import { importSpecKit } from '../../import/index.js';
 import { defineCommand } from '../command.js';
 import { agentsOption } from '../commonOptions.js';

@@ -4,12 +4,14 @@
 import { relative } from 'node:path';
 import { ConfigError } from '../../errors.js';
 import { loadProject } from '../../config/project.js';
-import { formatProblem, hasErrors } from '../../config/problems.js';
+import { formatDiagnostic, hasErrors } from '../../util/diagnostic.js';
 import { analyzeGraph } from '../../graph/analyze.js';
 import { buildPlanJson } from '../../graph/plan/planJson.js';
 import { renderPlanMermaid } from '../../graph/plan/planMermaid.js';
 import { renderPlanText } from '../../graph/plan/planText.js';
 import { defineCommand } from '../command.js';
+import { EXIT } from '../exitCodes.js';
+import { withFlagAdvice } from '../flagAdvice.js';
 import { agentsOption, graphOption, resolveProjectPaths } from '../commonOptions.js';
 
 export default defineCommand({
@@ -26,7 +28,7 @@ export default defineCommand({
     const paths = resolveProjectPaths(values, io.cwd);
     const project = loadProject(paths);
     if (hasErrors(project.problems) || !project.graph) throw new ConfigError(project.problems);
-    for (const warning of project.problems) io.stderr.write(`${formatProblem(warning, { relativeTo: io.cwd })}\n`);
+    for (const warning of project.problems) io.stderr.write(`${formatDiagnostic(withFlagAdvice(warning), { relativeTo: io.cwd })}\n`);
 
     const graph = project.graph;
     const analysis = analyzeGraph(graph);
@@ -41,6 +43,6 @@ export default defineCommand({
         io.stdout.write(renderPlanText(graph, analysis, relative(io.cwd, graph.file) || graph.file));
         break;
     }
-    return 0;
+    return EXIT.ok;
   },
 });

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { UserError } from '../../errors.js';
 import { loadRun, renderRunReport, writeHtmlSummary } from '../../report/index.js';
 import { defineCommand } from '../command.js';
+import { EXIT } from '../exitCodes.js';
 import { reportsOption, resolveProjectPaths } from '../commonOptions.js';
 
 export default defineCommand({
@@ -36,6 +37,6 @@ export default defineCommand({
     }
     const color = !values.json && Boolean((io.stdout as { isTTY?: boolean }).isTTY) && !io.env.NO_COLOR;
     io.stdout.write(renderRunReport(run, { phase: values.phase, task: values.task, json: values.json, color }));
-    return 0;
+    return EXIT.ok;
   },
 });

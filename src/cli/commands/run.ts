@@ -1,11 +1,13 @@
 // `flux-triton run`: the whole conversion (or a rerun, or a resume) through runPipeline.
 // This file only turns flags into RunOptions, wires Ctrl-C and prints where things went.
-import { relative } from 'node:path';
 import { loadFaultPlan, parseLatencyOption } from '../../agent/index.js';
 import { UserError } from '../../errors.js';
 import { TasksSync } from '../../import/index.js';
+import { countStates, describeCounts } from '../../events/index.js';
 import { runPipeline } from '../../pipeline/index.js';
+import { displayPath } from '../../util/displayPath.js';
 import { defineCommand } from '../command.js';
+import { EXIT, exitCodeForRun } from '../exitCodes.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
 import { parseAmountOption, parseIntegerOption } from '../optionValues.js';
 import { loadPriceFile } from '../../cost/index.js';
@@ -17,7 +19,6 @@ export default defineCommand({
   description: [
     'Runs each task as an agent session, verifies and commits its outputs into the workspace, and writes state, transcripts and reports under reports/runs/<run>/.',
     'Without ANTHROPIC_API_KEY the scripted provider (a local Messages-API server playing tasks/scripted/) is used.',
-    'Exit codes: 0 all succeeded or cached, 1 a task failed or was blocked or a spending limit paused the run, 2 bad config or usage, 130 interrupted.',
   ].join('\n\n'),
   options: {
     ...projectOptions,
@@ -59,7 +60,7 @@ export default defineCommand({
     let interrupts = 0;
     const onSigint = (): void => {
       interrupts++;
-      if (interrupts > 1) process.exit(130); // the second Ctrl-C does not wait for anything
+      if (interrupts > 1) process.exit(EXIT.interrupted); // the second Ctrl-C does not wait for anything
       io.stderr.write('\nInterrupting: aborting requests in flight and writing state (Ctrl-C again to exit at once)\n');
       controller.abort();
     };
@@ -91,17 +92,16 @@ export default defineCommand({
       // Tasks finished by an earlier run (a resume, or one run without --sync-tasks) are done too.
       tasksSync?.tick(Object.entries(summary.tasks).filter(([, state]) => state === 'succeeded' || state === 'cached').map(([id]) => id));
       if (!values.json) {
-        const counts = new Map<string, number>();
-        for (const state of Object.values(summary.tasks)) counts.set(state, (counts.get(state) ?? 0) + 1);
-        const tally = [...counts].map(([state, n]) => `${n} ${state}`).join(', ');
+        const tally = describeCounts(countStates(Object.values(summary.tasks).map((state) => ({ state }))));
         io.stderr.write(
           `\nRun ${summary.runId} ${summary.status}: ${tally}\n` +
-            `  workspace: ${relative(io.cwd, summary.workspaceDir) || '.'}\n` +
-            `  reports:   ${relative(io.cwd, summary.runDir)}  (flux-triton report ${summary.runId}; open summary.html in a browser)\n` +
-            (tasksSync ? `  tasks.md:  ${relative(io.cwd, tasksSync.tasksFile)}: ${tasksSync.ticked.length} task(s) ticked\n` : ''),
+            `  workspace: ${displayPath(summary.workspaceDir, io.cwd)}\n` +
+            `  reports:   ${displayPath(summary.runDir, io.cwd)}  (flux-triton report ${summary.runId}; open summary.html in a browser)\n` +
+            (tasksSync ? `  tasks.md:  ${displayPath(tasksSync.tasksFile, io.cwd)}: ${tasksSync.ticked.length} task(s) ticked\n` : ''),
         );
       }
-      return summary.exitCode;
+      // A spending limit that paused the run is a failure to finish (1), not a Ctrl-C (130).
+      return summary.stoppedByBudget ? EXIT.failed : exitCodeForRun(summary.status);
     } finally {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);

@@ -2,9 +2,10 @@
 // its position, exit 2 when there are errors.
 
 import { relative } from 'node:path';
-import { countProblems } from '../../config/problems.js';
+import { countDiagnostics } from '../../util/diagnostic.js';
 import { loadProject } from '../../config/project.js';
 import { defineCommand } from '../command.js';
+import { EXIT } from '../exitCodes.js';
 import { agentsOption, graphOption, resolveProjectPaths } from '../commonOptions.js';
 import { plural, printProblems } from '../printProblems.js';
 
@@ -18,12 +19,12 @@ export default defineCommand({
     const paths = resolveProjectPaths(values, io.cwd);
     const project = loadProject(paths);
     printProblems(project.problems, io.stdout, io.cwd);
-    const { errors, warnings } = countProblems(project.problems);
+    const { error: errors, warning: warnings } = countDiagnostics(project.problems);
     const where = `${relative(io.cwd, paths.graphFile) || paths.graphFile} with ${relative(io.cwd, paths.agentsDir) || '.'}`;
-    if (errors > 0) return 2; // printProblems already wrote the counts
+    if (errors > 0) return EXIT.usage; // printProblems already wrote the counts
     const graph = project.graph;
     const shape = graph ? `${plural(project.agents.size, 'agent')}, ${plural(graph.tasks.length, 'task')} in ${plural(graph.phases.length, 'phase')}` : '';
     io.stdout.write(`ok: ${where}: ${shape}${warnings > 0 ? ` (${plural(warnings, 'warning')})` : ''}\n`);
-    return 0;
+    return EXIT.ok;
   },
 });

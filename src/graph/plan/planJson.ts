@@ -1,7 +1,7 @@
 // The machine-readable plan (`flux-triton plan --format json`). Documented in
 // docs/plan-json.md; bump PLAN_SCHEMA_VERSION on any incompatible change.
 
-import type { TaskGraph } from '../../config/types.js';
+import type { TaskGraph, TaskIdentity } from '../../config/types.js';
 import type { GraphAnalysis } from '../analyze.js';
 import type { CriticalPath } from '../criticalPath.js';
 
@@ -20,12 +20,7 @@ export interface PlanJson {
   missingEstimates: string[];
 }
 
-export interface PlanTask {
-  id: string;
-  title: string;
-  phase: string;
-  agent: string;
-  needs: string[];
+export interface PlanTask extends TaskIdentity {
   dependents: string[];
   level: number;
   outputs: string[];

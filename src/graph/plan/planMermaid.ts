@@ -3,6 +3,7 @@
 // any task id or title renders (ids like `end` or with dots would otherwise break it).
 
 import type { TaskGraph } from '../../config/types.js';
+import { mermaidNodeIds } from '../../util/mermaidIds.js';
 import type { GraphAnalysis } from '../analyze.js';
 
 /** Text inside `["…"]`: Mermaid entity codes for the characters that would end or re-mark it. */
@@ -12,24 +13,10 @@ export function escapeMermaidLabel(text: string): string {
     .replace(/[#"<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
-/** Node ids: letters, digits and `_` only, prefixed so reserved words (`end`, `graph`) cannot occur. */
-function nodeIds(ids: readonly string[], prefix: string): Map<string, string> {
-  const used = new Set<string>();
-  const result = new Map<string, string>();
-  for (const id of ids) {
-    const base = `${prefix}${id.replace(/[^A-Za-z0-9_]/g, '_')}`;
-    let candidate = base;
-    for (let n = 2; used.has(candidate); n++) candidate = `${base}_${n}`;
-    used.add(candidate);
-    result.set(id, candidate);
-  }
-  return result;
-}
-
 export function renderPlanMermaid(graph: Pick<TaskGraph, 'tasks'>, analysis: GraphAnalysis): string {
   const byId = new Map(graph.tasks.map((t) => [t.id, t] as const));
-  const taskNode = nodeIds(graph.tasks.map((t) => t.id), 'task_');
-  const phaseNode = nodeIds(analysis.phases.map((p) => p.id), 'phase_');
+  const taskNode = mermaidNodeIds(graph.tasks.map((t) => t.id), 'task_');
+  const phaseNode = mermaidNodeIds(analysis.phases.map((p) => p.id), 'phase_');
   const lines = ['flowchart TD'];
   for (const phase of analysis.phases) {
     lines.push(`  subgraph ${phaseNode.get(phase.id)} ["${escapeMermaidLabel(phase.title)}"]`);

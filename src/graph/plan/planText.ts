@@ -24,8 +24,10 @@ export function renderPlanText(graph: Pick<TaskGraph, 'name' | 'tasks' | 'phases
   });
 
   lines.push('', 'Can run side by side (each level needs only earlier levels):');
-  analysis.levels.forEach((level, i) => lines.push(`  level ${i + 1}: ${level.join(', ')}`));
-  lines.push('', `Width: ${analysis.width} (the most tasks in one level: the parallelism with unlimited --concurrency)`);
+  analysis.levels.forEach((level, i) => {
+    lines.push(`  level ${i + 1}: ${level.join(', ')}`);
+  });
+  lines.push('', `Width: ${analysis.width} (the most tasks in one level: the parallelism with unlimited concurrency)`);
 
   const chain = analysis.longestChain;
   lines.push('', `Critical path by count: ${chain.tasks.join(' → ')} (${chain.total} task${chain.total === 1 ? '' : 's'})`);

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { isMap, isScalar } from 'yaml';
 import type { AgentDefinition, ConfigProblem } from '../../config/types.js';
 import { configError, configWarning } from '../../config/problems.js';
-import { didYouMean, listNames } from '../../config/suggest.js';
+import { didYouMean, listNames } from '../../util/suggest.js';
 import { YamlSource } from '../../config/yamlSource.js';
 import { compileGlob } from '../../util/glob.js';
 
@@ -119,7 +119,7 @@ const STOPWORDS = new Set(['agent', 'the', 'and', 'for', 'with', 'from', 'into',
 
 function wordsOf(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-    .filter((w) => !STOPWORDS.has(w) && (w.length >= 2 || /[^\x00-\x7f]/.test(w)) && !/^\d+$/.test(w))
+    .filter((w) => !STOPWORDS.has(w) && (w.length >= 2 || /[^\p{ASCII}]/u.test(w)) && !/^\d+$/.test(w))
     .map(stem);
 }
 

@@ -6,7 +6,8 @@
 import { copyFileSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import { loadAgents } from '../../config/agents.js';
-import { configError, configWarning, hasErrors, sortProblems } from '../../config/problems.js';
+import { configError, configWarning } from '../../config/problems.js';
+import { hasErrors, sortDiagnostics } from '../../util/diagnostic.js';
 import { parseTaskGraph } from '../../config/taskGraph.js';
 import type { ConfigProblem } from '../../config/types.js';
 import { UserError } from '../../errors.js';
@@ -47,7 +48,7 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   const graphFile = resolve(options.outputFile ?? join(dirname(tasksFile), 'flux-triton', 'graph.yaml'));
   const result: ImportSpecKitResult = { tasksFile, graphFile, written: false, documents: [], problems: [], guesses: [], notUnderstood: [], counts: { tasks: 0, phases: 0, done: [] } };
   const finish = (extra: ConfigProblem[]): ImportSpecKitResult => {
-    result.problems = sortProblems([...result.problems, ...extra]);
+    result.problems = sortDiagnostics([...result.problems, ...extra]);
     return result;
   };
 

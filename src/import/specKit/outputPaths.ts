@@ -44,7 +44,7 @@ export function namedPaths(description: string): NamedPaths {
 }
 
 function trimPunctuation(token: string): string {
-  return token.replace(/^["'“‘(<\[]+/u, '').replace(/[."'”’)>\]:;,!?]+$/u, '');
+  return token.replace(/^["'“‘(<[]+/u, '').replace(/[."'”’)>\]:;,!?]+$/u, '');
 }
 
 function looksLikePath(token: string): boolean {

@@ -85,7 +85,7 @@ export function keywordsOf(phase: SpecPhase): string[] {
 
 function wordsOf(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])
-    .filter((w) => !STOPWORDS.has(w) && (w.length >= 3 || /[^\x00-\x7f]/.test(w)) && !/^\d+$/.test(w))
+    .filter((w) => !STOPWORDS.has(w) && (w.length >= 3 || /[^\p{ASCII}]/u.test(w)) && !/^\d+$/.test(w))
     .map(stem);
 }
 

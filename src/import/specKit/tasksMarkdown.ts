@@ -166,7 +166,7 @@ function cleanHeading(raw: string): { title: string; story?: string } {
     .replace(/\(\s*Priority\s*:[^)]*\)/gi, '')
     .replace(/⚠️?.*$/u, '')
     .replace(/🎯\s*MVP/giu, '')
-    .replace(/[\p{Extended_Pictographic}\uFE0F]/gu, '')
+    .replace(/\p{Extended_Pictographic}|\uFE0F/gu, '')
     .replace(/\s+/g, ' ')
     .trim();
   const story = /\bUser\s+Story\s+(\d+)\b/i.exec(title);

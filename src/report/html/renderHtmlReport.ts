@@ -2,9 +2,9 @@
 // when anything did), the task graph and timeline as inline SVG, a table per phase, and a
 // section per task with its verify attempts, commit, cost and transcript.
 import { formatUsd } from '../../cost/formatUsd.js';
-import { formatClock, formatDuration, formatTokens } from '../../events/index.js';
+import { describeCounts, formatClock, formatDuration, formatTokens } from '../../events/index.js';
 import { redactSecrets } from '../../util/secrets.js';
-import { describeCounts, summarizeRun, type PhaseSummary, type RunSummary, type TaskSummary } from '../summaries.js';
+import { summarizeRun, type PhaseSummary, type RunSummary, type TaskSummary } from '../summaries.js';
 import { renderDagSvg } from './dagSvg.js';
 import { clipText, escapeHtml, taskAnchor } from './escape.js';
 import { renderGanttSvg } from './ganttSvg.js';

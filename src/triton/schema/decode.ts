@@ -5,7 +5,7 @@ import type { PbtxtDocument, PbtxtField, PbtxtMessage, PbtxtValue, Position } fr
 import type { DecodedField, DecodedMessage, DecodedValue } from './decoded.js';
 import { enumDef, mapEntryDef, messageDef } from './modelConfig.js';
 import { decodeScalar, integerLiteral } from './scalars.js';
-import { closest } from './suggest.js';
+import { closestMatch } from '../../util/suggest.js';
 import type { FieldDef, MessageDef } from './types.js';
 
 export interface DecodeIssue {
@@ -63,7 +63,7 @@ class Decoder {
 
   private unknownField(def: MessageDef, field: PbtxtField): void {
     const names = def.fields.map((d) => d.name);
-    const guess = closest(field.name, names);
+    const guess = closestMatch(field.name, names);
     const where = def.name.endsWith('<entry>') ? 'a map entry (which has only key and value)' : def.name;
     this.issue(
       'error',
@@ -188,7 +188,7 @@ class Decoder {
       );
       return undefined;
     }
-    if (t.kind === 'enum') return this.enumValue(owner, fdef, t.enum, value);
+    if (t.kind === 'enum') return this.enumValue(fdef, t.enum, value);
     const result = decodeScalar(value, t.scalar);
     if (!result.ok) {
       this.issue('error', result.code, value.pos, `'${fdef.name}' in ${owner.name}: ${result.message}`, result.hint);
@@ -201,7 +201,7 @@ class Decoder {
     return this.message(def, value.fields, value.pos);
   }
 
-  private enumValue(owner: MessageDef, fdef: FieldDef, enumName: string, value: PbtxtValue): DecodedValue | undefined {
+  private enumValue(fdef: FieldDef, enumName: string, value: PbtxtValue): DecodedValue | undefined {
     const en = enumDef(enumName);
     const names = Object.keys(en.values);
     if (value.kind === 'string') {
@@ -218,7 +218,7 @@ class Decoder {
     if (value.kind === 'identifier' && !value.negative) {
       const number = en.values[value.name];
       if (number === undefined) {
-        const guess = closest(value.name, names);
+        const guess = closestMatch(value.name, names);
         this.issue(
           'error',
           'pbtxt.unknown-enum',

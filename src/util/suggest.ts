@@ -1,6 +1,7 @@
 // "Did you mean …?" suggestions for misspelt names: agent names, task ids, YAML keys,
-// tool names. Typos are the most common config mistake, so every "unknown X" error
-// offers the closest known name when one is close enough to be a plausible typo.
+// tool names, CLI flags, Triton fields, enums and model names: one distance and one
+// threshold, so every layer agrees on what counts as a plausible typo. Typos are the
+// most common config mistake, so every "unknown X" error offers the closest known name.
 
 /** Lowercase and drop `_`/`-` so `max_turns`, `max-turns` and `maxTurns` compare equal. */
 function normalize(name: string): string {
@@ -55,8 +56,11 @@ export function listNames(names: readonly string[], conjunction = 'and'): string
   return `${quoted.slice(0, -1).join(', ')} ${conjunction} ${quoted[quoted.length - 1]}`;
 }
 
-/** "did you mean `x`? " prefix, or '' when there is no close candidate. */
-export function didYouMean(name: string, candidates: Iterable<string>): string {
+/**
+ * "did you mean `x`? " prefix, or '' when there is no close candidate. The quote follows
+ * the message's own convention: backticks for YAML keys and names, `"` for Python strings.
+ */
+export function didYouMean(name: string, candidates: Iterable<string>, quote = '`'): string {
   const match = closestMatch(name, candidates);
-  return match === undefined ? '' : `did you mean \`${match}\`? `;
+  return match === undefined ? '' : `did you mean ${quote}${match}${quote}? `;
 }

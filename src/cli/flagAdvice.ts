@@ -1,0 +1,28 @@
+// What only the CLI can add to a library error: which flag or command changes the
+// outcome. The library says what is wrong in its own terms and tags the error with a
+// stable code; the CLI looks the code up here. (A library caller has no flags.)
+import type { Diagnostic } from '../util/diagnostic.js';
+
+const ADVICE: Readonly<Record<string, string>> = {
+  'config.graph-not-found': 'pass the graph with `--graph FILE`',
+  'config.agents-dir-not-found': 'or pass another directory with `--agents DIR`',
+  'config.no-agents': 'or pass another directory with `--agents DIR`',
+  'workspace.locked': 'another workspace: `--workspace DIR`',
+  'workspace.dirty': 'if an interrupted run left them, continue it: `flux-triton run --resume`; or use another workspace: `--workspace DIR`',
+  'report.no-runs': 'start one with `flux-triton run`, or pass the directory a run wrote to with `--reports DIR`',
+  'report.unknown-task': 'pass one of them with `--task ID`',
+  'report.unknown-phase': 'pass one of them with `--phase ID`',
+  'provider.no-key': 'run offline with `--provider scripted`',
+};
+
+/** The CLI's advice for an error or problem code, if it has any. */
+export function flagAdvice(code: string | undefined): string | undefined {
+  return code === undefined ? undefined : ADVICE[code];
+}
+
+/** The problem with the CLI's advice appended to its hint. */
+export function withFlagAdvice<T extends Diagnostic>(problem: T): T {
+  const advice = flagAdvice(problem.code);
+  if (advice === undefined) return problem;
+  return { ...problem, hint: problem.hint === undefined ? advice : `${problem.hint}; ${advice}` };
+}
