@@ -17,7 +17,7 @@ export function renderSummaryMarkdown(summary: RunSummary, state: RunState): str
       ...(summary.resumedFrom ? [`- Resumed from run \`${summary.resumedFrom}\``] : []),
       `- Tasks: ${describeCounts(summary.counts)}`,
       `- Tokens: ${formatTokens(summary.totalTokens)} (input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens})`,
-      `- Cost: ${formatUsd(summary.costUsd)}${summary.costUsd === null ? ' (a model had no price: set defaults.pricing or --prices)' : ''}`,
+      `- Cost: ${formatUsd(summary.costUsd)}${summary.costUsd === null ? ' (a model had no price: set defaults.pricing in the graph, or pass a price file)' : ''}`,
       `- Commits: ${summary.commits}`,
     ].join('\n'),
     '## Phases',

@@ -50,7 +50,7 @@ function renderHeader(summary: RunSummary, models: string[]): string {
     ['Started', `${escapeHtml(summary.startedAt)}${summary.resumedFrom ? ` (resumed run ${escapeHtml(summary.resumedFrom)})` : ''}`],
     ['Duration', summary.durationMs === undefined ? 'not finished' : formatDuration(summary.durationMs)],
     ['Tokens', `${formatTokens(summary.totalTokens)}: input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`],
-    ['Cost', `<span class="cost" id="run-cost">${escapeHtml(formatUsd(summary.costUsd))}</span>${summary.costUsd === null ? ' — some turns used a model with no price; give one in defaults.pricing or --prices' : ''}${summary.provider === 'scripted' ? ' <span class="muted">(scripted provider: simulated usage priced at list prices; nothing was billed)</span>' : ''}`],
+    ['Cost', `<span class="cost" id="run-cost">${escapeHtml(formatUsd(summary.costUsd))}</span>${summary.costUsd === null ? ' — some turns used a model with no price; give one in the graph (defaults.pricing) or a price file' : ''}${summary.provider === 'scripted' ? ' <span class="muted">(scripted provider: simulated usage priced at list prices; nothing was billed)</span>' : ''}`],
     ['Commits', String(summary.commits)],
   ];
   return `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;

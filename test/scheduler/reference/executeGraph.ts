@@ -262,7 +262,7 @@ class GraphExecution {
     for (const task of this.#ordered) {
       if (this.#states.get(task.id) !== 'pending') continue;
       this.#blockedCause.set(task.id, failedTask);
-      this.#transition(task.id, 'blocked', `not started: --fail-fast after ${failedTask} failed`);
+      this.#transition(task.id, 'blocked', `not started: fail-fast after ${failedTask} failed`);
     }
   }
 
@@ -286,7 +286,7 @@ class GraphExecution {
       case 'interrupt':
         return 'run interrupted';
       case 'fail-fast':
-        return `stopped: --fail-fast after ${this.#stop.failedTask} failed`;
+        return `stopped: fail-fast after ${this.#stop.failedTask} failed`;
       case 'fatal':
         return 'run stopped: an event subscriber failed';
       default:
