@@ -25,4 +25,5 @@ for pair in T003:test_models T004:test_single_prompt T005:test_batch; do
   id="${pair%%:*}"; file="${pair##*:}"
   "$python" -m pytest "tests/$file.py" -q -p no:cacheprovider --junitxml="test-results/$id.xml" || status=1
 done
+"$python" -m pytest tests/test_standin_*.py -q -p no:cacheprovider || status=1  # stand-in, deployment
 exit $status

@@ -186,7 +186,13 @@ def outputs_of(response) -> dict[str, np.ndarray]:
 
 
 def _import_model_file(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(f"triton_model_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # As deployed (docs/deployment.md runs Triton with PYTHONDONTWRITEBYTECODE=1): no
+    # __pycache__/ beside model.py. The shared modules' own imports are the models' concern.
+    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec = importlib.util.spec_from_file_location(f"triton_model_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = previous
     return module
