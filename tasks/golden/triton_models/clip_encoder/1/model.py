@@ -76,10 +76,10 @@ class TritonPythonModel:
         return ids
 
     def respond(self, pooled: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("pooled_embeds", utils.dlpack(pooled)) if pooled.is_cuda
-            else pb_utils.Tensor("pooled_embeds", pooled.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("pooled_embeds", utils.dlpack(pooled))])
 
     def execute(self, requests):
         # Every valid request has the shape (b, 77), so all of them run as one batch.

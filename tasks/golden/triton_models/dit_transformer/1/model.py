@@ -117,10 +117,10 @@ class TritonPythonModel:
         return inputs
 
     def respond(self, velocity: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("noise_pred", utils.dlpack(velocity)) if velocity.is_cuda
-            else pb_utils.Tensor("noise_pred", velocity.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("noise_pred", utils.dlpack(velocity))])
 
     def execute(self, requests):
         # Requests batch together when their (image tokens, text tokens) are equal.

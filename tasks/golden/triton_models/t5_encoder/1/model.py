@@ -89,10 +89,10 @@ class TritonPythonModel:
         return ids
 
     def respond(self, embeds: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("prompt_embeds", utils.dlpack(embeds)) if embeds.is_cuda
-            else pb_utils.Tensor("prompt_embeds", embeds.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("prompt_embeds", utils.dlpack(embeds))])
 
     def execute(self, requests):
         # Only requests of equal sequence length batch together.

@@ -75,10 +75,10 @@ class TritonPythonModel:
         return latents
 
     def respond(self, image: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("image", utils.dlpack(image)) if image.is_cuda
-            else pb_utils.Tensor("image", image.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("image", utils.dlpack(image))])
 
     def execute(self, requests):
         # Only requests of equal latent size (h, w) batch together.
