@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """bls: FLUX.1 text-to-image, orchestrating the four models over BLS (Triton python backend).
 
 Contract (tensor_contract.md): prompt STRING [B, 1]; optional height, width,

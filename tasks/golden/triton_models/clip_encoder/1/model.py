@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """clip_encoder: CLIP text model -> pooled prompt embedding (Triton python backend).
 
 Contract (tensor_contract.md): input_ids INT64 [B, 77] -> pooled_embeds FP32 [B, 768].

@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """dit_transformer: the FLUX.1 transformer, one velocity prediction per call (python backend).
 
 Contract (tensor_contract.md), all FP32: hidden_states [B, L, 64], encoder_hidden_states

@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """t5_encoder: T5 v1.1 XXL encoder -> per-token prompt embeddings (Triton python backend).
 
 Contract (tensor_contract.md): input_ids INT64 [B, L] -> prompt_embeds FP32 [B, L, 4096],

@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """vae_decoder: FLUX.1 autoencoder decoder, latents -> image (Triton python backend).
 
 Contract (tensor_contract.md): latents FP32 [B, 16, h, w], unpacked and as sampled (this
