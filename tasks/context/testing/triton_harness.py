@@ -12,7 +12,8 @@ Models load like Triton loads them: `config.pbtxt` is parsed into the JSON-like 
 config already has, so a missing parameter is still noticed), `1/model.py` is imported with
 this directory's `triton_python_backend_utils` stand-in, and `initialize(args)` runs on an
 instance of `kind` "CPU" (default) or "GPU" with `device_id`, as `instance_group` would
-give it. `device_memory=True` makes DLPack tensors behave as GPU memory even on a CPU
+give it (the default kind comes from the environment variable TRITON_STANDIN_KIND, so
+the same tests run on a GPU with TRITON_STANDIN_KIND=GPU). `device_memory=True` makes DLPack tensors behave as GPU memory even on a CPU
 (see the stand-in), so CPU tests run the models' GPU paths. BLS calls between the loaded
 models go through `InferenceRequest.exec()`.
 """
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -126,8 +128,14 @@ class Repository:
     """The models of one repository, loaded in dependency order (the BLS last)."""
 
     def __init__(self, repository: str | Path, parameters: dict[str, str] | None = None,
-                 models: tuple[str, ...] | list[str] | None = None, kind: str = "CPU",
+                 models: tuple[str, ...] | list[str] | None = None, kind: str | None = None,
                  device_id: int = 0, device_memory: bool = False):
+        if kind is None:
+            kind = os.environ.get("TRITON_STANDIN_KIND", "CPU")
+            if kind == "GPU":
+                # The tests compare GPU outputs with float32 CPU references at 1e-5: no TF32.
+                import torch
+                torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
         if kind not in ("CPU", "GPU"):
             raise ValueError(f"kind must be 'CPU' or 'GPU' (KIND_CPU / KIND_GPU), got {kind!r}")
         self.path = Path(repository).resolve()

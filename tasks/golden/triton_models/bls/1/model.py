@@ -239,6 +239,10 @@ class TritonPythonModel:
                                   pb_utils.get_output_tensor_by_name(dit, "noise_pred"))
 
         latents = fp.euler_denoise(latents, sigmas, velocity)
+        # The one finiteness check of the whole loop (the callees skip theirs on GPU inputs,
+        # which would cost a host sync per step).
+        if not torch.isfinite(latents).all():
+            raise CalleeError("dit_transformer: the denoised latents contain NaN or infinity")
         vae = pb_utils.InferenceRequest(
             model_name="vae_decoder", requested_output_names=["image"],
             inputs=[pb_utils.Tensor.from_dlpack("latents", dlpack(fp.unpack_latents(latents, h, w)))],

@@ -61,8 +61,17 @@ class TritonPythonModel:
         model_args = utils.parse_args(args)
         parameters, self.device = model_args.parameters, model_args.device
         self.dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
-        self.model = fp.load_vae_decoder(parameters.get("weights_dir", ""), self.dtype, self.device)
-        self.spec = utils.Spec(torch.float32, (self.model.config.z_channels, -1, -1))  # latents
+        speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
+        self.memory_format = torch.channels_last if speedups.channels_last else torch.contiguous_format
+        weights_dir = parameters.get("weights_dir", "")
+        network = fp.load_vae_decoder(weights_dir, self.dtype, self.device)
+        z_channels = network.config.z_channels
+        self.model = utils.apply_speedups(network, speedups)
+        self.spec = utils.Spec(torch.float32, (z_channels, -1, -1))  # latents
+        vae = fp.config_for(weights_dir, parameters.get("variant", "schnell")).vae
+        for height, width, batch in speedups.warmup:  # compile now, not on a first request
+            h, w = fp.latent_size(height, width, vae)
+            self.compute(torch.randn(batch, z_channels, h, w, device=self.device))
 
     def finalize(self):
         self.model = None
@@ -70,15 +79,13 @@ class TritonPythonModel:
     @torch.no_grad()
     def compute(self, latents: torch.Tensor) -> torch.Tensor:
         """The compute core: (B, C, h, w) latents -> image (B, 3, H, W) fp32."""
-        return self.model(latents.to(self.device, self.dtype)).float()
+        latents = latents.to(self.device, self.dtype).contiguous(memory_format=self.memory_format)
+        return self.model(latents).float()
 
     def read_request(self, request) -> torch.Tensor:
         """The request's latents, validated; RequestError when anything is wrong."""
-        latents = utils.read_input(pb_utils.get_input_tensor_by_name(request, "latents"),
-                                   "latents", self.spec, self.device)
-        if not torch.isfinite(latents).all():
-            raise utils.RequestError("input 'latents' contains NaN or infinity")
-        return latents
+        return utils.read_input(pb_utils.get_input_tensor_by_name(request, "latents"),
+                                "latents", self.spec, self.device, finite=True)
 
     def respond(self, image: torch.Tensor):
         """One request's response over DLPack: on a GPU the output stays there for the caller
