@@ -9,7 +9,8 @@ stand-in as KIND_GPU instances on device 0, bf16, from DIR (bench/gpu/fake_weigh
 the tokenizers are the tiny in-process ones. Part "base": ceilings, load time and memory per
 model, per-model latency, BLS against the reference FluxPipeline built from the same loaded
 networks, batch 1/2/4 throughput, batch-vs-single levels, transformer utilisation. Part
-"speedups": eager vs each opt-in parameter vs all. Results go to OUT/<part>.json and a table
+"speedups": eager vs each opt-in parameter vs all. Part "reference": BLS against the reference
+at every size. Results go to OUT/<part>.json and a table
 printed last.
 """
 
@@ -177,7 +178,11 @@ class Bench:
                                     dtype, self.device)
 
     def bls_vs_reference(self):
-        side, reference = self.sizes[-1], self.reference()
+        reference = self.reference()
+        for side in self.sizes:
+            self.bls_vs_reference_at(side, reference)
+
+    def bls_vs_reference_at(self, side: int, reference):
         steps = reference.config.default_steps
         run_ref = lambda: reference([PROMPT], height=side, width=side, seeds=[0],  # noqa: E731
                                     max_sequence_length=self.repo.models["bls"].instance.max_sequence_length)
@@ -189,7 +194,7 @@ class Bench:
             times["bls"].append(self.timed(run_bls, repeat=1, warmup=0))
         ref_s, bls_s = (statistics.median(times[k]) for k in ("reference", "bls"))
         diff = np.abs(ref_image.astype(int) - bls_image.astype(int))
-        self.results["bls_vs_reference"] = {
+        self.results.setdefault("bls_vs_reference", {})[side] = {
             "side": side, "steps": steps, "reference_s": ref_s, "bls_s": bls_s,
             "ratio": bls_s / ref_s, "bit_identical": bool(np.array_equal(ref_image, bls_image)),
             "max_level_diff": int(diff.max()), "times": times}
@@ -316,7 +321,8 @@ class Bench:
 
 
 PARTS = {"base": ["ceilings", "load", "latency", "bls_vs_reference", "throughput", "utilisation"],
-         "speedups": ["ceilings", "load", "speedups"]}
+         "speedups": ["ceilings", "load", "speedups"],
+         "reference": ["load", "bls_vs_reference"]}
 
 
 def main(argv=None) -> int:

@@ -42,7 +42,11 @@ def main(argv=None) -> int:
               timesteps=torch.full((1,), 0.5, **d), y=torch.randn(1, c.vec_in_dim, **d), guidance=None)
     torch.cuda.synchronize()
     seconds = time.perf_counter() - start
-    print(json.dumps({"restart_compile_warmup_s": seconds, "side": args.side}))
+    from torch._dynamo.utils import counters
+    print(json.dumps({"compile_warmup_s": seconds, "side": args.side,
+                      "inductor": {k: v for k, v in counters["inductor"].items() if "cache" in k},
+                      "aot_autograd": {k: v for k, v in counters["aot_autograd"].items()
+                                       if "cache" in k}}))
     return 0
 
 

@@ -38,7 +38,7 @@ case "$part" in
     "$python" "$here/bench_flux.py" --workspace "$ws" --weights "$weights" --out "$out" \
       --part base 2>&1 | tee "$out/base.log" || status=1
     # The golden tests and self-tests with every model a KIND_GPU instance on device 0.
-    TRITON_STANDIN_KIND=GPU PYTHON="$python" timeout 300 "$repo/tasks/golden/run-golden-tests.sh" \
+    TRITON_STANDIN_KIND=GPU PYTHON="$(command -v "$python")" timeout 300 "$repo/tasks/golden/run-golden-tests.sh" \
       "$scratch/golden" > "$out/golden-gpu.log" 2>&1 || status=1
     echo "== golden tests, KIND_GPU:"; grep -E "passed|failed|error|FAILED" "$out/golden-gpu.log" | tail -20
     cat "$out/base-table.txt"
@@ -50,6 +50,22 @@ case "$part" in
     "$python" "$here/compile_restart.py" --workspace "$ws" --cache "$scratch/inductor-cache" \
       2>&1 | tail -3 | tee "$out/restart.txt" || status=1
     cat "$out/speedups-table.txt"
+    ;;
+  reference)
+    # The golden tests on GPU instances; BLS vs reference at every size; the restart compile
+    # time with a cold cache, then a warm one.
+    TRITON_STANDIN_KIND=GPU PYTHON="$(command -v "$python")" timeout 300 "$repo/tasks/golden/run-golden-tests.sh" \
+      "$scratch/golden" > "$out/golden-gpu.log" 2>&1 || status=1
+    echo "== golden tests, KIND_GPU:"; grep -E "passed|failed|error|FAILED" "$out/golden-gpu.log" | tail -20
+    "$python" "$here/bench_flux.py" --workspace "$ws" --weights "$weights" --out "$out" \
+      --part reference 2>&1 | tee "$out/reference.log" || status=1
+    rm -rf "$scratch/restart-cache"
+    for run in cold warm; do
+      echo "== compile warm-up, $run cache:"
+      "$python" "$here/compile_restart.py" --workspace "$ws" --cache "$scratch/restart-cache" \
+        2>&1 | tail -2 | tee -a "$out/restart.txt" || status=1
+    done
+    cat "$out/reference-table.txt"
     ;;
   *) echo "unknown part '$part' (base or speedups)" >&2; exit 2 ;;
 esac
