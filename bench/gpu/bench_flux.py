@@ -250,33 +250,34 @@ class Bench:
         compiled = {}
         cache = str(self.args.out / "inductor-cache") if self.args.cache is None else self.args.cache
         # Each compiled shape costs a compile (minutes for the transformer), so the single
-        # options run at the largest size only, eager and all of them at every size.
-        options = {"eager": {}, "compile transformer": {"dit": "default"},
-                   "compile vae": {"vae": "default"}, "channels-last vae": {"vae": "cl"},
-                   "all": {"dit": "default", "vae": "cl+default"}}
-        sizes_of = {label: self.sizes if label in ("eager", "all") else self.sizes[-1:]
-                    for label in options}
+        # options run at the largest size only, eager and the "all" ones at every size.
+        labels = [label.strip() for label in self.args.options.split(",")]
+        unknown = [label for label in labels if label not in SPEEDUP_OPTIONS]
+        if unknown:
+            raise ValueError(f"unknown --options {unknown}; known: {sorted(SPEEDUP_OPTIONS)}")
         baseline, table = {}, {}
-        for label, choice in options.items():
-            start = time.perf_counter()
+        for label in labels:
+            choice, start = SPEEDUP_OPTIONS[label], time.perf_counter()
             dit.model = eager["dit"]
             vae.model, vae.memory_format = eager["vae"], torch.contiguous_format
             if "dit" in choice:
-                if "dit" not in compiled:
-                    compiled["dit"] = utils.apply_speedups(
-                        eager["dit"], utils.Speedups("default" if self.cuda else "off", cache))
-                dit.model = compiled["dit"]
+                key = ("dit", choice["dit"])
+                if key not in compiled:
+                    compiled[key] = utils.apply_speedups(
+                        eager["dit"], utils.Speedups(choice["dit"] if self.cuda else "off", cache))
+                dit.model = compiled[key]
             if "vae" in choice:
-                key = choice["vae"]
+                mode, channels_last = choice["vae"]
+                key = ("vae", mode, channels_last)
                 if key not in compiled:
                     compiled[key] = utils.apply_speedups(eager["vae"], utils.Speedups(
-                        "default" if "default" in key and self.cuda else "off", cache,
-                        channels_last="cl" in key))
+                        mode if self.cuda else "off", cache, channels_last=channels_last))
                 vae.model = compiled[key]
-                if "cl" in key:
+                if channels_last:
                     vae.memory_format = torch.channels_last
+            sides = self.sizes if label.startswith(("eager", "all")) else self.sizes[-1:]
             row = {}
-            for side in sizes_of[label]:  # the first call compiles: the warm-up time
+            for side in sides:  # the first call compiles: the warm-up time
                 warm = time.perf_counter()
                 image = self.bls(1, side)
                 row[f"{side} first_s"] = time.perf_counter() - warm
@@ -292,12 +293,13 @@ class Bench:
             self.row(f"[{label}]", *(f"{s}²: {row[f'{s} ms']:.0f} ms ×{row[f'{s} speedup']:.2f} "
                                      f"(first {row[f'{s} first_s']:.0f} s, diff mean "
                                      f"{row[f'{s} diff']['mean']:.2f} max {row[f'{s} diff']['max']})"
-                                     for s in sizes_of[label]))
+                                     for s in sides))
             self.results["speedups"] = table
             self.save()
-        dit.model, vae.model = compiled.get("dit", eager["dit"]), compiled.get("cl+default", eager["vae"])
-        vae.memory_format = torch.channels_last
-        self.utilisation("compiled", sides=self.sizes[-1:])
+        if "all" in labels:  # utilisation of the compiled transformer, batch 1 and 4
+            dit.model = compiled[("dit", "default")]
+            vae.model, vae.memory_format = compiled[("vae", "default", True)], torch.channels_last
+            self.utilisation("compiled", sides=self.sizes[-1:])
 
     def run(self, parts):
         self.results["device"] = torch.cuda.get_device_name(0) if self.cuda else "cpu"
@@ -320,6 +322,17 @@ class Bench:
         (self.args.out / f"{self.args.part}.json").write_text(json.dumps(self.results, indent=1))
 
 
+# label -> {"dit": compile mode, "vae": (compile mode, channels_last)}
+SPEEDUP_OPTIONS = {
+    "eager": {},
+    "compile transformer": {"dit": "default"},
+    "compile vae": {"vae": ("default", False)},
+    "channels-last vae": {"vae": ("off", True)},
+    "all": {"dit": "default", "vae": ("default", True)},
+    "all + CUDA graphs": {"dit": "reduce-overhead", "vae": ("reduce-overhead", True)},
+}
+DEFAULT_OPTIONS = "eager,compile transformer,compile vae,channels-last vae,all"
+
 PARTS = {"base": ["ceilings", "load", "latency", "bls_vs_reference", "throughput", "utilisation"],
          "speedups": ["ceilings", "load", "speedups"],
          "reference": ["load", "bls_vs_reference"]}
@@ -334,6 +347,8 @@ def main(argv=None) -> int:
     parser.add_argument("--part", choices=sorted(PARTS), default="base")
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--cache", default=None, help="TORCHINDUCTOR cache dir (speedups)")
+    parser.add_argument("--options", default=DEFAULT_OPTIONS,
+                        help=f"speedups to compare, comma-separated (default {DEFAULT_OPTIONS!r})")
     args = parser.parse_args(argv)
     if not args.tiny and args.weights is None:
         parser.error("give --weights DIR (bench/gpu/fake_weights.py writes one) or --tiny")

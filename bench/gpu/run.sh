@@ -3,6 +3,7 @@
 #   bench/gpu/run.sh base OUT       ceilings, load, latency, BLS vs reference, batch table,
 #                                   utilisation; then the golden tests with GPU instances
 #   bench/gpu/run.sh speedups OUT   eager vs each opt-in speed-up vs all; restart compile time
+#                                   (OPTIONS="eager,all + CUDA graphs" picks the options)
 # Needs python3 with torch (CUDA), transformers, safetensors, tokenizers, pytest. Writes
 # random full-size weights once under $SCRATCH (default /tmp/flux-gpu; ~34 GB of disk).
 set -uo pipefail
@@ -45,7 +46,9 @@ case "$part" in
     ;;
   speedups)
     "$python" "$here/bench_flux.py" --workspace "$ws" --weights "$weights" --out "$out" \
-      --part speedups --cache "$scratch/inductor-cache" 2>&1 | tee "$out/speedups.log" || status=1
+      --part speedups --cache "$scratch/inductor-cache" ${OPTIONS:+--options "$OPTIONS"} \
+      2>&1 | tee "$out/speedups.log" || status=1
+    [ -n "${OPTIONS:-}" ] && { cat "$out/speedups-table.txt"; exit $status; }  # a chosen subset
     echo "== restart with the compile cache:"
     "$python" "$here/compile_restart.py" --workspace "$ws" --cache "$scratch/inductor-cache" \
       2>&1 | tail -3 | tee "$out/restart.txt" || status=1
