@@ -723,7 +723,8 @@ def load_clip(weights_dir: str | Path, dtype: torch.dtype = torch.float32,
                         lambda: CLIPTextModel(CLIPTextConfig(**TINY_CLIP)))
     else:
         path = require_path(Path(weights_dir) / "text_encoder", "CLIP text encoder")
-        model = CLIPTextModel.from_pretrained(str(path), local_files_only=True, dtype=dtype)
+        model = CLIPTextModel.from_pretrained(str(path), local_files_only=True,
+                                              **pretrained_dtype_kwargs(dtype))
     return model.to(device=device, dtype=dtype).eval()
 
 
@@ -735,7 +736,8 @@ def load_t5(weights_dir: str | Path, dtype: torch.dtype = torch.float32,
                         lambda: T5EncoderModel(T5Config(**TINY_T5)))
     else:
         path = require_path(Path(weights_dir) / "text_encoder_2", "T5 text encoder")
-        model = T5EncoderModel.from_pretrained(str(path), local_files_only=True, dtype=dtype)
+        model = T5EncoderModel.from_pretrained(str(path), local_files_only=True,
+                                               **pretrained_dtype_kwargs(dtype))
     return model.to(device=device, dtype=dtype).eval()
 
 
@@ -954,6 +956,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         write_png(args.out, image)
     print(f"wrote {args.out} ({image.shape[1]}x{image.shape[0]})")
     return 0
+
+
+# --------------------------------------------------------------------------------------
+# Compatibility (deployment): no math below
+# --------------------------------------------------------------------------------------
+
+def pretrained_dtype_kwargs(dtype: torch.dtype, version: str | None = None) -> dict:
+    """The dtype keyword for `from_pretrained`: transformers 4.56 renamed `torch_dtype` to
+    `dtype` (the old name is deprecated, later removed), and the docs allow 4.44 and up."""
+    if version is None:
+        import transformers
+        version = transformers.__version__
+    major, minor = (int("".join(c for c in part if c.isdigit()) or 0)
+                    for part in (version.split(".") + ["0"])[:2])
+    return {"dtype": dtype} if (major, minor) >= (4, 56) else {"torch_dtype": dtype}
 
 
 if __name__ == "__main__":

@@ -12,6 +12,8 @@ parent), so both modules always come from the same place. It provides:
 - `error_response`, `failure_message`, `release_if_out_of_memory`: per-request errors and
   recovery from a GPU out-of-memory error (the CUDA cache is emptied, the model keeps serving);
 - `dlpack(tensor)`: the capsule for `pb_utils.Tensor.from_dlpack`;
+- `Speedups`, `speedups_from(parameters, device)`, `apply_speedups(...)`: the opt-in
+  `compile` / `compile_cache_dir` / `channels_last` / `warmup` parameters (off by default);
 - `run_self_test`, `check_out_of_memory_recovery`: for the self-tests (`python model.py`).
 
 Tensor names stay string literals at the pb_utils call sites in each model.py, so that
@@ -73,17 +75,89 @@ class Spec:
             raise RequestError(f"input '{name}': expected {expected}, got {got}")
 
 
-def read_input(tensor, name: str, spec: Spec, device: str) -> torch.Tensor:
+def read_input(tensor, name: str, spec: Spec, device: str, finite: bool = False) -> torch.Tensor:
     """The input `tensor` that model.py fetched with `pb_utils.get_input_tensor_by_name(request,
     "<name>")` (None when absent), as a torch tensor on `device` (DLPack when it is already on
-    a GPU), checked against `spec`: RequestError naming `name` when missing or wrong."""
+    a GPU), checked against `spec`: RequestError naming `name` when missing or wrong.
+
+    `finite=True` also refuses NaN or infinity in an input that arrived in host memory (from
+    a client). One in device memory comes from the BLS and is not checked here: the check
+    would wait for the GPU on every call (a host sync per denoising step, which stops the CPU
+    from queueing the next step's kernels); the BLS checks the final latents once instead."""
     if tensor is not None:
         if tensor.is_cpu():
-            tensor = torch.from_numpy(np.array(tensor.as_numpy())).to(device)
-        else:
-            tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
+            tensor = torch.from_numpy(np.array(tensor.as_numpy()))
+            spec.check(name, tensor)
+            if finite and tensor.is_floating_point() and not torch.isfinite(tensor).all():
+                raise RequestError(f"input '{name}' contains NaN or infinity")
+            return tensor.to(device)
+        tensor = torch.from_dlpack(tensor.to_dlpack()).to(device)
     spec.check(name, tensor)
     return tensor
+
+
+# --- opt-in speed-ups (issue 10) -----------------------------------------------------------
+
+COMPILE_MODES = ("off", "default", "max-autotune", "reduce-overhead")
+
+
+@dataclass(frozen=True)
+class Speedups:
+    """The opt-in parameters of a model's config.pbtxt; all off by default, since each one
+    changes the order of floating-point operations (images within about a level, not bits).
+
+    compile            off | default | max-autotune | reduce-overhead (the latter adds CUDA
+                       graphs): torch.compile of the network, on a GPU instance only
+    compile_cache_dir  where the compiled kernels persist across restarts (Inductor's FX
+                       graph cache); empty = torch's default under /tmp
+    channels_last      "true": convolutions in NHWC (the VAE decoder)
+    warmup             e.g. "1024x1024x1,512x512x4" (height x width x batch): run these at
+                       load, so that no request pays for compiling
+    """
+    compile: str = "off"
+    compile_cache_dir: str = ""
+    channels_last: bool = False
+    warmup: tuple = ()  # ((height, width, batch), ...)
+
+
+def speedups_from(model_name: str, parameters: dict, gpu: bool) -> Speedups:
+    """Speedups from the string parameters; ValueError naming the parameter when one is bad.
+    compile is ignored on a CPU instance (Inductor's CPU path is not what is served)."""
+    mode = parameters.get("compile", "off").strip() or "off"
+    if mode not in COMPILE_MODES:
+        raise ValueError(f"{model_name}: parameter 'compile' must be one of "
+                         f"{', '.join(COMPILE_MODES)}; got {mode!r}")
+    flag = parameters.get("channels_last", "false").strip().lower()
+    if flag not in ("true", "false", ""):
+        raise ValueError(f"{model_name}: parameter 'channels_last' must be 'true' or 'false', "
+                         f"got {flag!r}")
+    sizes = []
+    for item in filter(None, (p.strip() for p in parameters.get("warmup", "").split(","))):
+        try:
+            height, width, batch = (int(v) for v in item.lower().split("x"))
+        except ValueError:
+            raise ValueError(f"{model_name}: parameter 'warmup' takes HEIGHTxWIDTHxBATCH items "
+                             f"separated by commas, e.g. '1024x1024x1'; got {item!r}") from None
+        if min(height, width, batch) < 1:
+            raise ValueError(f"{model_name}: parameter 'warmup': sizes must be positive, "
+                             f"got {item!r}")
+        sizes.append((height, width, batch))
+    return Speedups(mode if gpu else "off", parameters.get("compile_cache_dir", "").strip(),
+                    flag == "true", tuple(sizes))
+
+
+def apply_speedups(network: torch.nn.Module, speedups: Speedups):
+    """The network to serve: channels-last and/or compiled as `speedups` asks."""
+    if speedups.channels_last:
+        network = network.to(memory_format=torch.channels_last)
+    if speedups.compile == "off":
+        return network
+    if speedups.compile_cache_dir:
+        import os
+        os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", speedups.compile_cache_dir)
+    import torch._inductor.config as inductor
+    inductor.fx_graph_cache = True  # compiled kernels survive a restart (keyed by shapes)
+    return torch.compile(network, mode=speedups.compile, dynamic=False)
 
 
 # --- responses and failures ---------------------------------------------------------------

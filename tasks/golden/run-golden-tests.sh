@@ -29,4 +29,5 @@ for pair in T003:test_models T004:test_single_prompt T005:test_batch; do
 done
 FLUX_PIPELINE_DIR="$PWD" "$python" -m pytest "$here/oracle" -q -p no:cacheprovider \
   --junitxml="test-results/oracle.xml" || status=1
+"$python" -m pytest tests/test_standin_*.py -q -p no:cacheprovider || status=1  # stand-in, deployment
 exit $status

@@ -177,8 +177,8 @@ describe('flux-triton check on a golden copy with one defect', () => {
   });
 
   it('an output renamed where vae_decoder/1/model.py builds it', () => {
-    const { repo, file } = defective('vae_decoder/1/model.py', (t) => t.replace('pb_utils.Tensor("image", ', 'pb_utils.Tensor("images", '));
-    expectErrorAt(checkJson(repo), file, lineOf(file, 'pb_utils.Tensor("images", '), /^python\.unknown-output$/);
+    const { repo, file } = defective('vae_decoder/1/model.py', (t) => t.replace('pb_utils.Tensor.from_dlpack("image", ', 'pb_utils.Tensor.from_dlpack("images", '));
+    expectErrorAt(checkJson(repo), file, lineOf(file, 'pb_utils.Tensor.from_dlpack("images", '), /^python\.unknown-output$/);
   });
 });
 

@@ -10,14 +10,19 @@
 Models load like Triton loads them: `config.pbtxt` is parsed into the JSON-like dict that
 `args["model_config"]` carries, the named `parameters` are overridden (only keys the
 config already has, so a missing parameter is still noticed), `1/model.py` is imported with
-this directory's `triton_python_backend_utils` stand-in, and `initialize(args)` runs on a
-CPU instance. BLS calls between the loaded models go through `InferenceRequest.exec()`.
+this directory's `triton_python_backend_utils` stand-in, and `initialize(args)` runs on an
+instance of `kind` "CPU" (default) or "GPU" with `device_id`, as `instance_group` would
+give it (the default kind comes from the environment variable TRITON_STANDIN_KIND, so
+the same tests run on a GPU with TRITON_STANDIN_KIND=GPU). `device_memory=True` makes DLPack tensors behave as GPU memory even on a CPU
+(see the stand-in), so CPU tests run the models' GPU paths. BLS calls between the loaded
+models go through `InferenceRequest.exec()`.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -115,19 +120,30 @@ def tiny_parameters(variant: str) -> dict[str, str]:
 
 
 class LoadedModel:
-    def __init__(self, name: str, config: dict, instance):
-        self.name, self.config, self.instance = name, config, instance
+    def __init__(self, name: str, config: dict, instance, args: dict):
+        self.name, self.config, self.instance, self.args = name, config, instance, args
 
 
 class Repository:
     """The models of one repository, loaded in dependency order (the BLS last)."""
 
     def __init__(self, repository: str | Path, parameters: dict[str, str] | None = None,
-                 models: tuple[str, ...] | list[str] | None = None):
+                 models: tuple[str, ...] | list[str] | None = None, kind: str | None = None,
+                 device_id: int = 0, device_memory: bool = False):
+        if kind is None:
+            kind = os.environ.get("TRITON_STANDIN_KIND", "CPU")
+            if kind == "GPU":
+                # The tests compare GPU outputs with float32 CPU references at 1e-5: no TF32.
+                import torch
+                torch.backends.cuda.matmul.allow_tf32 = torch.backends.cudnn.allow_tf32 = False
+        if kind not in ("CPU", "GPU"):
+            raise ValueError(f"kind must be 'CPU' or 'GPU' (KIND_CPU / KIND_GPU), got {kind!r}")
         self.path = Path(repository).resolve()
         self.parameters = dict(parameters or {})
+        self.kind, self.device_id = kind, int(device_id)
         self.models: dict[str, LoadedModel] = {}
         pb_utils._loaded_models.clear()
+        pb_utils.simulate_device_memory(device_memory)
         for name in models or [n for n in MODEL_NAMES if (self.path / n).is_dir()]:
             self.load(name)
 
@@ -139,11 +155,11 @@ class Repository:
                 config["parameters"][key] = {"string_value": value}
         module = _import_model_file(model_dir / "1" / "model.py", name)
         instance = module.TritonPythonModel()
-        instance.initialize({
-            "model_config": json.dumps(config), "model_instance_kind": "CPU",
-            "model_instance_device_id": "0", "model_repository": str(model_dir),
-            "model_version": "1", "model_name": name})
-        loaded = LoadedModel(name, config, instance)
+        args = {"model_config": json.dumps(config), "model_instance_kind": self.kind,
+                "model_instance_device_id": str(self.device_id),
+                "model_repository": str(model_dir), "model_version": "1", "model_name": name}
+        instance.initialize(args)
+        loaded = LoadedModel(name, config, instance, args)
         self.models[name] = loaded
         pb_utils._loaded_models[name] = loaded
         return loaded
@@ -179,14 +195,22 @@ class Repository:
                 loaded.instance.finalize()
         self.models.clear()
         pb_utils._loaded_models.clear()
+        pb_utils.simulate_device_memory(False)
 
 
 def outputs_of(response) -> dict[str, np.ndarray]:
-    return {t.name(): t.as_numpy() for t in response.output_tensors()}
+    """A response's outputs as numpy, wherever they live (what a client receives)."""
+    return {t.name(): pb_utils.host_array(t) for t in response.output_tensors()}
 
 
 def _import_model_file(path: Path, name: str):
-    spec = importlib.util.spec_from_file_location(f"triton_model_{name}", path)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
+    # As deployed (docs/deployment.md runs Triton with PYTHONDONTWRITEBYTECODE=1): no
+    # __pycache__/ beside model.py. The shared modules' own imports are the models' concern.
+    previous, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec = importlib.util.spec_from_file_location(f"triton_model_{name}", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = previous
     return module

@@ -1,8 +1,17 @@
 """In-process stand-in for Triton's `triton_python_backend_utils` (pb_utils).
 
 Inside Triton the C++ stub injects these classes; there is no official package, so tests
-put this directory on sys.path and import the model files as Triton would. It runs on CPU
-only: every Tensor holds a numpy array (DLPack round-trips go through torch).
+put this directory on sys.path and import the model files as Triton would.
+
+Memory behaves as in Triton's python backend (pb_tensor.cc, pb_stub.cc):
+- `Tensor(name, numpy_array)` is host memory; `Tensor.from_dlpack(name, capsule)` keeps the
+  producer's torch tensor, on its device: `is_cpu()` is False for a CUDA tensor,
+  `as_numpy()` on it raises "Tensor is stored in GPU and cannot be converted to NumPy.",
+  `to_dlpack()` hands back the same memory (no copy).
+- `simulate_device_memory(True)` makes every DLPack tensor behave as a GPU tensor while
+  torch keeps it on the CPU, so the DLPack branches of the models run in CPU tests.
+- A callee without `FORCE_CPU_ONLY_INPUT_TENSORS: "no"` gets device inputs copied to the
+  host, as Triton does; `preferred_memory` on a BLS request moves the outputs.
 
 `InferenceRequest.exec()` dispatches to models loaded by `triton_harness.Repository` and,
 like the server, checks the request against the callee's config.pbtxt first: input names,
@@ -29,6 +38,14 @@ _TYPE_TO_NUMPY = {
 
 # Set by triton_harness.Repository: model name -> LoadedModel (has .config, .instance).
 _loaded_models: dict = {}
+_simulated_device_memory = False
+
+
+def simulate_device_memory(enabled: bool) -> None:
+    """Treat every DLPack tensor as GPU memory (is_cpu() False, as_numpy() refused), even
+    when torch holds it on the CPU: CPU tests then take the models' GPU code paths."""
+    global _simulated_device_memory
+    _simulated_device_memory = bool(enabled)
 
 
 def triton_string_to_numpy(triton_type: str):
@@ -58,11 +75,15 @@ class PreferredMemory:
 
 
 class Tensor:
+    """Host memory (a numpy array) or DLPack memory (the producer's torch tensor)."""
+
     def __init__(self, name: str, array: np.ndarray):
         if not isinstance(array, np.ndarray):
             raise TritonModelException(f"Tensor '{name}' needs a numpy array, got {type(array)}")
         self._name = name
         self._array = array
+        self._torch = None  # set instead of _array by from_dlpack
+        self._device_memory = False
 
     @staticmethod
     def from_dlpack(name: str, capsule) -> "Tensor":
@@ -70,23 +91,65 @@ class Tensor:
         tensor = torch.from_dlpack(capsule)
         if not tensor.is_contiguous():  # Triton refuses non C-contiguous DLPack tensors
             raise TritonModelException(f"Tensor '{name}' from DLPack must be C-contiguous")
-        return Tensor(name, tensor.cpu().numpy())
+        result = Tensor.__new__(Tensor)
+        result._name, result._array, result._torch = name, None, tensor
+        result._device_memory = tensor.is_cuda or _simulated_device_memory
+        return result
 
     def name(self) -> str:
         return self._name
 
+    def is_cpu(self) -> bool:
+        return not self._device_memory
+
     def as_numpy(self) -> np.ndarray:
+        if self._device_memory:
+            raise TritonModelException("Tensor is stored in GPU and cannot be converted to NumPy.")
+        if self._torch is not None:
+            import torch
+            if self._torch.dtype == torch.bfloat16:
+                raise TritonModelException("Tensor dtype is BF16 and cannot be converted to "
+                                           "NumPy. Use to_dlpack() and from_dlpack() instead.")
+            return self._torch.numpy()  # the same memory, as Triton's view of a CPU tensor
         return self._array
 
     def to_dlpack(self):
         import torch
+        if self._torch is not None:
+            return torch.utils.dlpack.to_dlpack(self._torch)
         return torch.utils.dlpack.to_dlpack(torch.from_numpy(np.ascontiguousarray(self._array)))
 
     def shape(self) -> list[int]:
-        return list(self._array.shape)
+        return list(self._array.shape if self._torch is None else self._torch.shape)
 
-    def is_cpu(self) -> bool:
-        return True
+    # --- stand-in only: what the server does with a tensor, never called by a model -------
+
+    def numpy_dtype(self):
+        """The element type as numpy names it (None for bf16, which numpy lacks)."""
+        if self._torch is None:
+            return self._array.dtype
+        import torch
+        return None if self._torch.dtype == torch.bfloat16 else \
+            torch.empty(0, dtype=self._torch.dtype).numpy().dtype
+
+    def host_copy(self) -> "Tensor":
+        """This tensor in host memory, as the server copies it for a client or a CPU input."""
+        if self._torch is None:
+            return self
+        return Tensor(self._name, self._torch.detach().cpu().numpy().copy())
+
+    def on_device(self, device_id: int) -> "Tensor":
+        """This tensor in GPU memory (the preferred_memory of a BLS request)."""
+        import torch
+        if self._device_memory or not torch.cuda.is_available():
+            return self
+        return Tensor.from_dlpack(self._name, torch.utils.dlpack.to_dlpack(
+            torch.from_dlpack(self.to_dlpack()).to(f"cuda:{device_id}")))
+
+
+def host_array(tensor: Tensor) -> np.ndarray:
+    """A tensor's values as numpy wherever it lives: what a client receives."""
+    return tensor.host_copy().as_numpy()
 
 
 class InferenceResponse:
@@ -105,12 +168,39 @@ class InferenceResponse:
 
 
 class InferenceRequest:
-    def __init__(self, model_name: str = "", inputs=None, requested_output_names=None,
-                 preferred_memory: PreferredMemory | None = None, **_ignored):
+    # Triton's keywords (pb_stub.cc); any other is a TypeError there too. Positional
+    # arguments are refused: Triton's order starts with request_id, not model_name.
+    def __init__(self, *args, model_name: str, inputs: list, requested_output_names: list,
+                 request_id: str = "", correlation_id=0, model_version: int = -1,
+                 flags: int = 0, timeout: int = 0,
+                 preferred_memory: PreferredMemory | None = None, trace=None,
+                 parameters=None):
+        if args:
+            raise TypeError("InferenceRequest takes keyword arguments (model_name=, inputs=, "
+                            "requested_output_names=, ...); Triton's positional order starts "
+                            "with request_id")
         self.model_name = model_name
-        self._inputs = list(inputs or [])
-        self._requested = list(requested_output_names or [])
+        self._inputs = list(inputs)
+        self._requested = list(requested_output_names)
         self.preferred_memory = preferred_memory
+        self._request_id, self._correlation_id, self._flags = request_id, correlation_id, flags
+        self._timeout, self._parameters = timeout, parameters
+
+    def request_id(self) -> str:
+        return self._request_id
+
+    def correlation_id(self):
+        return self._correlation_id
+
+    def flags(self) -> int:
+        return self._flags
+
+    def timeout(self) -> int:
+        return self._timeout
+
+    def parameters(self) -> str:
+        import json
+        return json.dumps(self._parameters or {})
 
     def inputs(self) -> list[Tensor]:
         return self._inputs
@@ -118,8 +208,10 @@ class InferenceRequest:
     def requested_output_names(self) -> list[str]:
         return self._requested
 
-    def exec(self) -> InferenceResponse:
+    def exec(self, decoupled: bool = False) -> InferenceResponse:
         """Run the named loaded model on this one request, as a BLS call would."""
+        if decoupled:
+            raise TritonModelException("the stand-in has no decoupled models")
         model = _loaded_models.get(self.model_name)
         if model is None:
             return InferenceResponse(error=TritonError(
@@ -127,7 +219,7 @@ class InferenceRequest:
         problem = check_request(model.config, self)
         if problem:
             return InferenceResponse(error=TritonError(f"[{self.model_name}] {problem}"))
-        responses = model.instance.execute([self])
+        responses = model.instance.execute([_as_delivered(model.config, self)])
         if not isinstance(responses, list) or len(responses) != 1 or responses[0] is None:
             raise TritonModelException(
                 f"{self.model_name}.execute must return one response per request")
@@ -138,10 +230,34 @@ class InferenceRequest:
         if problem:
             raise TritonModelException(f"{self.model_name} broke its config: {problem}")
         wanted = set(self._requested) or {t.name() for t in response.output_tensors()}
-        return InferenceResponse([t for t in response.output_tensors() if t.name() in wanted])
+        return InferenceResponse([_to_preferred(t, self.preferred_memory)
+                                  for t in response.output_tensors() if t.name() in wanted])
 
-    async def async_exec(self) -> InferenceResponse:
-        return self.exec()
+    async def async_exec(self, decoupled: bool = False) -> InferenceResponse:
+        return self.exec(decoupled)
+
+
+def _as_delivered(config: dict, request: InferenceRequest) -> InferenceRequest:
+    """The request as the callee sees it: device inputs copied to the host unless its
+    config sets FORCE_CPU_ONLY_INPUT_TENSORS to "no" (Triton's default is to copy)."""
+    keep = config.get("parameters", {}).get("FORCE_CPU_ONLY_INPUT_TENSORS", {})
+    if keep.get("string_value", "yes").lower() in ("no", "false", "0"):
+        return request
+    delivered = InferenceRequest(model_name=request.model_name,
+                                 inputs=[t.host_copy() if not t.is_cpu() else t
+                                         for t in request.inputs()],
+                                 requested_output_names=request.requested_output_names())
+    delivered.preferred_memory = request.preferred_memory
+    return delivered
+
+
+def _to_preferred(tensor: Tensor, preferred: PreferredMemory | None) -> Tensor:
+    """A BLS output where the caller asked for it (else where the callee made it)."""
+    if preferred is None:
+        return tensor
+    if preferred.preferred_memory_type == TRITONSERVER_MEMORY_GPU:
+        return tensor.on_device(preferred.preferred_device_id)
+    return tensor.host_copy() if not tensor.is_cpu() else tensor
 
 
 def get_input_tensor_by_name(request: InferenceRequest, name: str) -> Tensor | None:
@@ -167,10 +283,12 @@ def _expected_rank(config: dict, tensor_config: dict) -> int:
     return len(tensor_config["dims"]) + (1 if batching else 0)
 
 
-def _dtype_matches(array: np.ndarray, triton_type: str) -> bool:
+def _dtype_matches(dtype, triton_type: str) -> bool:
+    if dtype is None:  # bf16
+        return triton_type == "TYPE_BF16"
     if triton_type == "TYPE_STRING":
-        return array.dtype == np.object_ or array.dtype.kind in "SU"
-    return array.dtype == np.dtype(_TYPE_TO_NUMPY[triton_type])
+        return dtype == np.object_ or dtype.kind in "SU"
+    return triton_type in _TYPE_TO_NUMPY and dtype == np.dtype(_TYPE_TO_NUMPY[triton_type])
 
 
 def check_request(config: dict, request: InferenceRequest) -> str | None:
@@ -188,14 +306,14 @@ def check_request(config: dict, request: InferenceRequest) -> str | None:
     batch_sizes = set()
     for tensor in request.inputs():
         spec = declared[tensor.name()]
-        array = tensor.as_numpy()
-        if not _dtype_matches(array, spec["data_type"]):
-            return (f"input '{tensor.name()}' data-type is {array.dtype} "
+        dtype, shape = tensor.numpy_dtype(), tensor.shape()
+        if not _dtype_matches(dtype, spec["data_type"]):
+            return (f"input '{tensor.name()}' data-type is {dtype or 'bfloat16'} "
                     f"but the model expects {spec['data_type']}")
-        if array.ndim != _expected_rank(config, spec):
-            return (f"input '{tensor.name()}' has shape {list(array.shape)}; the model expects "
+        if len(shape) != _expected_rank(config, spec):
+            return (f"input '{tensor.name()}' has shape {shape}; the model expects "
                     f"rank {_expected_rank(config, spec)} ([batch] + {spec['dims']})")
-        batch_sizes.add(array.shape[0])
+        batch_sizes.add(shape[0])
     max_batch = int(config.get("max_batch_size", 0))
     if max_batch > 0 and batch_sizes:
         if len(batch_sizes) > 1:
@@ -215,9 +333,10 @@ def check_outputs(config: dict, response: InferenceResponse) -> str | None:
         spec = declared.get(tensor.name())
         if spec is None:
             return f"output '{tensor.name()}' is not in config.pbtxt"
-        array = tensor.as_numpy()
-        if not _dtype_matches(array, spec["data_type"]):
-            return f"output '{tensor.name()}' is {array.dtype}, config says {spec['data_type']}"
-        if array.ndim != _expected_rank(config, spec):
-            return f"output '{tensor.name()}' has rank {array.ndim}, config dims {spec['dims']}"
+        dtype, rank = tensor.numpy_dtype(), len(tensor.shape())
+        if not _dtype_matches(dtype, spec["data_type"]):
+            return (f"output '{tensor.name()}' is {dtype or 'bfloat16'}, "
+                    f"config says {spec['data_type']}")
+        if rank != _expected_rank(config, spec):
+            return f"output '{tensor.name()}' has rank {rank}, config dims {spec['dims']}"
     return None

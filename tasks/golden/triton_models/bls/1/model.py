@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """bls: FLUX.1 text-to-image, orchestrating the four models over BLS (Triton python backend).
 
 Contract (tensor_contract.md): prompt STRING [B, 1]; optional height, width,
@@ -36,13 +42,19 @@ utils = None  # triton_model_utils, imported by initialize() from beside flux_pi
 
 def import_shared(args: dict):
     """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
-    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent.
+
+    The same in all five model.py files (tests/test_standin_bootstrap.py checks it): it has
+    to run before the shared modules can be imported, so it cannot live in them. No bytecode
+    is written: a `__pycache__/` at the repository root is a directory Triton would try to
+    load as a model."""
     named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
     candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
     files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
         if all((Path(directory) / f).is_file() for f in files):
+            sys.dont_write_bytecode = True
             sys.path.insert(0, directory)
             import flux_pipeline
             import triton_model_utils
@@ -227,6 +239,10 @@ class TritonPythonModel:
                                   pb_utils.get_output_tensor_by_name(dit, "noise_pred"))
 
         latents = fp.euler_denoise(latents, sigmas, velocity)
+        # The one finiteness check of the whole loop (the callees skip theirs on GPU inputs,
+        # which would cost a host sync per step).
+        if not torch.isfinite(latents).all():
+            raise CalleeError("dit_transformer: the denoised latents contain NaN or infinity")
         vae = pb_utils.InferenceRequest(
             model_name="vae_decoder", requested_output_names=["image"],
             inputs=[pb_utils.Tensor.from_dlpack("latents", dlpack(fp.unpack_latents(latents, h, w)))],

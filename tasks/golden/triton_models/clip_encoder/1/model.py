@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """clip_encoder: CLIP text model -> pooled prompt embedding (Triton python backend).
 
 Contract (tensor_contract.md): input_ids INT64 [B, 77] -> pooled_embeds FP32 [B, 768].
@@ -26,13 +32,19 @@ utils = None  # triton_model_utils, imported by initialize() from beside flux_pi
 
 def import_shared(args: dict):
     """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
-    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent.
+
+    The same in all five model.py files (tests/test_standin_bootstrap.py checks it): it has
+    to run before the shared modules can be imported, so it cannot live in them. No bytecode
+    is written: a `__pycache__/` at the repository root is a directory Triton would try to
+    load as a model."""
     named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
     candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
     files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
         if all((Path(directory) / f).is_file() for f in files):
+            sys.dont_write_bytecode = True
             sys.path.insert(0, directory)
             import flux_pipeline
             import triton_model_utils
@@ -70,10 +82,10 @@ class TritonPythonModel:
         return ids
 
     def respond(self, pooled: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("pooled_embeds", utils.dlpack(pooled)) if pooled.is_cuda
-            else pb_utils.Tensor("pooled_embeds", pooled.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("pooled_embeds", utils.dlpack(pooled))])
 
     def execute(self, requests):
         # Every valid request has the shape (b, 77), so all of them run as one batch.

@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """dit_transformer: the FLUX.1 transformer, one velocity prediction per call (python backend).
 
 Contract (tensor_contract.md), all FP32: hidden_states [B, L, 64], encoder_hidden_states
@@ -29,13 +35,19 @@ utils = None  # triton_model_utils, imported by initialize() from beside flux_pi
 
 def import_shared(args: dict):
     """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
-    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent.
+
+    The same in all five model.py files (tests/test_standin_bootstrap.py checks it): it has
+    to run before the shared modules can be imported, so it cannot live in them. No bytecode
+    is written: a `__pycache__/` at the repository root is a directory Triton would try to
+    load as a model."""
     named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
     candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
     files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
         if all((Path(directory) / f).is_file() for f in files):
+            sys.dont_write_bytecode = True
             sys.path.insert(0, directory)
             import flux_pipeline
             import triton_model_utils
@@ -51,10 +63,11 @@ class TritonPythonModel:
         model_args = utils.parse_args(args)
         parameters, self.device = model_args.parameters, model_args.device
         self.dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
-        self.model = fp.load_transformer(parameters.get("weights_dir", ""),
-                                         parameters.get("variant", "schnell"), self.dtype,
-                                         self.device)
-        c = self.model.config
+        speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
+        weights_dir, variant = parameters.get("weights_dir", ""), parameters.get("variant", "schnell")
+        network = fp.load_transformer(weights_dir, variant, self.dtype, self.device)
+        c = network.config
+        self.model = utils.apply_speedups(network, speedups)
         self.needs_guidance = c.guidance_embed
         f32, Spec = torch.float32, utils.Spec
         # Widths come from the loaded network, so tiny test weights validate correctly too.
@@ -68,6 +81,22 @@ class TritonPythonModel:
         }
         if self.needs_guidance:
             self.specs["guidance"] = Spec(f32, (1,))
+        config = fp.config_for(weights_dir, variant)
+        for height, width, batch in speedups.warmup:  # compile now, not on a first request
+            h, w = fp.latent_size(height, width, config.vae)
+            self.compute(**self.example_inputs(batch, (h // 2) * (w // 2),
+                                               config.max_sequence_length))
+
+    def example_inputs(self, batch: int, image_tokens: int, text_tokens: int) -> dict:
+        """Random inputs of the served shapes (the warm-up)."""
+        c, f32 = self.model.config, dict(device=self.device, dtype=torch.float32)
+        return {"hidden_states": torch.randn(batch, image_tokens, c.in_channels, **f32),
+                "encoder_hidden_states": torch.randn(batch, text_tokens, c.context_in_dim, **f32),
+                "pooled_projections": torch.randn(batch, c.vec_in_dim, **f32),
+                "timestep": torch.full((batch, 1), 0.5, **f32),
+                "img_ids": torch.zeros(batch, image_tokens, 3, **f32),
+                "txt_ids": torch.zeros(batch, text_tokens, 3, **f32),
+                "guidance": torch.full((batch, 1), 3.5, **f32) if self.needs_guidance else None}
 
     def finalize(self):
         self.model = None
@@ -96,7 +125,7 @@ class TritonPythonModel:
         }
         if self.needs_guidance:  # schnell has no guidance embedding: the input is ignored
             fetched["guidance"] = pb_utils.get_input_tensor_by_name(request, "guidance")
-        inputs = {name: utils.read_input(tensor, name, self.specs[name], self.device)
+        inputs = {name: utils.read_input(tensor, name, self.specs[name], self.device, finite=True)
                   for name, tensor in fetched.items()}
         batch = {name: t.shape[0] for name, t in inputs.items()}
         if len(set(batch.values())) != 1:
@@ -105,16 +134,13 @@ class TritonPythonModel:
             if inputs[ids].shape[1] != inputs[tokens].shape[1]:
                 raise utils.RequestError(f"input '{ids}' has {inputs[ids].shape[1]} rows but "
                                          f"'{tokens}' has {inputs[tokens].shape[1]} tokens")
-        for name, tensor in inputs.items():
-            if not torch.isfinite(tensor).all():
-                raise utils.RequestError(f"input '{name}' contains NaN or infinity")
         return inputs
 
     def respond(self, velocity: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("noise_pred", utils.dlpack(velocity)) if velocity.is_cuda
-            else pb_utils.Tensor("noise_pred", velocity.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("noise_pred", utils.dlpack(velocity))])
 
     def execute(self, requests):
         # Requests batch together when their (image tokens, text tokens) are equal.

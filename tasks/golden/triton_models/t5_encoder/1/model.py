@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """t5_encoder: T5 v1.1 XXL encoder -> per-token prompt embeddings (Triton python backend).
 
 Contract (tensor_contract.md): input_ids INT64 [B, L] -> prompt_embeds FP32 [B, L, 4096],
@@ -27,13 +33,19 @@ utils = None  # triton_model_utils, imported by initialize() from beside flux_pi
 
 def import_shared(args: dict):
     """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
-    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent.
+
+    The same in all five model.py files (tests/test_standin_bootstrap.py checks it): it has
+    to run before the shared modules can be imported, so it cannot live in them. No bytecode
+    is written: a `__pycache__/` at the repository root is a directory Triton would try to
+    load as a model."""
     named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
     candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
     files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
         if all((Path(directory) / f).is_file() for f in files):
+            sys.dont_write_bytecode = True
             sys.path.insert(0, directory)
             import flux_pipeline
             import triton_model_utils
@@ -52,8 +64,13 @@ class TritonPythonModel:
         variant = parameters.get("variant", "schnell")
         self.max_length = int(parameters.get("max_sequence_length", "0")
                               or fp.config_for(weights_dir, variant).max_sequence_length)
-        self.model = fp.load_t5(weights_dir, fp.parse_dtype(parameters.get("dtype", "bfloat16")),
-                                self.device)
+        dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
+        if dtype == torch.float16:
+            # T5 v1.1's feed-forward activations exceed float16's 65504: the embeddings come
+            # out inf/NaN without any error, so refuse at load rather than serve noise.
+            raise ValueError(f"{MODEL_NAME}: parameter 'dtype' is 'float16', which overflows in "
+                             f"T5 v1.1 XXL (inf/NaN embeddings); use 'bfloat16' or 'float32'")
+        self.model = fp.load_t5(weights_dir, dtype, self.device)
         self.vocab_size = self.model.config.vocab_size
         self.spec = utils.Spec(torch.int64, (-1,))  # input_ids
 
@@ -78,10 +95,10 @@ class TritonPythonModel:
         return ids
 
     def respond(self, embeds: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("prompt_embeds", utils.dlpack(embeds)) if embeds.is_cuda
-            else pb_utils.Tensor("prompt_embeds", embeds.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("prompt_embeds", utils.dlpack(embeds))])
 
     def execute(self, requests):
         # Only requests of equal sequence length batch together.

@@ -1,3 +1,9 @@
+# /// script
+# requires-python = ">=3.10"
+# dependencies = ["numpy", "torch", "transformers>=4.44", "safetensors", "tokenizers"]
+# ///
+# `uv run triton_models/<model>/1/model.py` (or `python model.py`) runs the self-test from the
+# workspace root's layout; inside Triton this block is only a comment.
 """vae_decoder: FLUX.1 autoencoder decoder, latents -> image (Triton python backend).
 
 Contract (tensor_contract.md): latents FP32 [B, 16, h, w], unpacked and as sampled (this
@@ -27,13 +33,19 @@ utils = None  # triton_model_utils, imported by initialize() from beside flux_pi
 
 def import_shared(args: dict):
     """(flux_pipeline, triton_model_utils), from the first directory holding both of: the
-    `flux_pipeline_dir` parameter's, the model repository, the repository's parent."""
+    `flux_pipeline_dir` parameter's, the model repository, the repository's parent.
+
+    The same in all five model.py files (tests/test_standin_bootstrap.py checks it): it has
+    to run before the shared modules can be imported, so it cannot live in them. No bytecode
+    is written: a `__pycache__/` at the repository root is a directory Triton would try to
+    load as a model."""
     named = json.loads(args["model_config"]).get("parameters", {}).get("flux_pipeline_dir", {})
     here = Path(__file__).resolve()
     candidates = [named.get("string_value", ""), str(here.parents[2]), str(here.parents[3])]
     files = ("flux_pipeline.py", "triton_model_utils.py")
     for directory in filter(None, candidates):
         if all((Path(directory) / f).is_file() for f in files):
+            sys.dont_write_bytecode = True
             sys.path.insert(0, directory)
             import flux_pipeline
             import triton_model_utils
@@ -49,8 +61,17 @@ class TritonPythonModel:
         model_args = utils.parse_args(args)
         parameters, self.device = model_args.parameters, model_args.device
         self.dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
-        self.model = fp.load_vae_decoder(parameters.get("weights_dir", ""), self.dtype, self.device)
-        self.spec = utils.Spec(torch.float32, (self.model.config.z_channels, -1, -1))  # latents
+        speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
+        self.memory_format = torch.channels_last if speedups.channels_last else torch.contiguous_format
+        weights_dir = parameters.get("weights_dir", "")
+        network = fp.load_vae_decoder(weights_dir, self.dtype, self.device)
+        z_channels = network.config.z_channels
+        self.model = utils.apply_speedups(network, speedups)
+        self.spec = utils.Spec(torch.float32, (z_channels, -1, -1))  # latents
+        vae = fp.config_for(weights_dir, parameters.get("variant", "schnell")).vae
+        for height, width, batch in speedups.warmup:  # compile now, not on a first request
+            h, w = fp.latent_size(height, width, vae)
+            self.compute(torch.randn(batch, z_channels, h, w, device=self.device))
 
     def finalize(self):
         self.model = None
@@ -58,21 +79,19 @@ class TritonPythonModel:
     @torch.no_grad()
     def compute(self, latents: torch.Tensor) -> torch.Tensor:
         """The compute core: (B, C, h, w) latents -> image (B, 3, H, W) fp32."""
-        return self.model(latents.to(self.device, self.dtype)).float()
+        latents = latents.to(self.device, self.dtype).contiguous(memory_format=self.memory_format)
+        return self.model(latents).float()
 
     def read_request(self, request) -> torch.Tensor:
         """The request's latents, validated; RequestError when anything is wrong."""
-        latents = utils.read_input(pb_utils.get_input_tensor_by_name(request, "latents"),
-                                   "latents", self.spec, self.device)
-        if not torch.isfinite(latents).all():
-            raise utils.RequestError("input 'latents' contains NaN or infinity")
-        return latents
+        return utils.read_input(pb_utils.get_input_tensor_by_name(request, "latents"),
+                                "latents", self.spec, self.device, finite=True)
 
     def respond(self, image: torch.Tensor):
-        """One request's response; a GPU output stays there for the caller (DLPack, no copy)."""
+        """One request's response over DLPack: on a GPU the output stays there for the caller
+        (no copy); on a CPU it is the same memory as the computed slice."""
         return pb_utils.InferenceResponse([
-            pb_utils.Tensor.from_dlpack("image", utils.dlpack(image)) if image.is_cuda
-            else pb_utils.Tensor("image", image.contiguous().numpy())])
+            pb_utils.Tensor.from_dlpack("image", utils.dlpack(image))])
 
     def execute(self, requests):
         # Only requests of equal latent size (h, w) batch together.
