@@ -83,6 +83,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (options.tasks?.length) scope = selectTasks(graph, analysis, options.tasks, options.downstream ?? false, taskCommits);
     const recoveredCommits: string[] = [];
     const histories = new Map<string, import('@anthropic-ai/sdk').default.MessageParam[]>();
+    const sessionIds = new Map<string, string>();
     if (resumePoint) {
       Object.assign(scope.initial, resumePoint.settled);
       // A task committed by this run whose state write was lost when the process died is done:
@@ -93,8 +94,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           recoveredCommits.push(taskId);
         }
       }
+      // Read before histories(), which sets aside transcripts that have nothing to continue.
+      const recordedSessions = await resumePoint.sessionIds();
       for (const [taskId, history] of await resumePoint.histories(graph, workspaceDir)) {
-        if (!scope.initial[taskId]) histories.set(taskId, history);
+        if (scope.initial[taskId]) continue;
+        histories.set(taskId, history);
+        const sessionId = recordedSessions.get(taskId);
+        if (sessionId) sessionIds.set(taskId, sessionId);
       }
     }
 
@@ -153,6 +159,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       commitQueue: new CommitQueue(workspaceDir),
       taskCommits,
       histories,
+      sessionIds,
       force: options.force ?? false,
       failedOutputsDir: path.join(runDir, 'failed'),
       forced: scope.forced,
@@ -222,6 +229,7 @@ async function createProviderOrRelease(
   try {
     return await createProvider({
       kind: options.provider,
+      offline: options.offline,
       env,
       scriptsDir: path.join(graphDir, 'scripted'),
       goldenDir: path.join(graphDir, 'golden'),
