@@ -95,4 +95,54 @@ describe('claude-code provider, offline', () => {
       await provider.close();
     }
   }, 60_000);
+
+  it('resume() continues the recorded Claude Code session, or hands a finished one straight to verification', async () => {
+    const scriptsDir = await makeScripts({
+      T3: [{ tools: [{ Glob: { pattern: '*.txt' } }] }, { text: 'Finished.' }, { text: 'Carried on.' }],
+    });
+    const workspace = await makeTree({ 'a.txt': 'a' });
+    const provider = await createProvider({ kind: 'claude-code', offline: true, env: process.env, scriptsDir, goldenDir: scriptsDir });
+    try {
+      const base = {
+        model: resolveModel({ defaults: 'sonnet' }),
+        agent: makeAgent(),
+        task: makeTask({ id: 'T3', outputs: ['out/**'] }),
+        workspaceDir: workspace,
+        sharedContext: SHARED_CONTEXT,
+        maxTurns: 5,
+      };
+      const turns: TurnRecord[] = [];
+      const first = await provider.session({ ...base, onTurn: (t) => void turns.push(t) }).run('List the text files.');
+      expect(first).toMatchObject({ reason: 'end_turn', message: 'Finished.' });
+      const sessionId = turns[0]?.sessionId as string;
+
+      // A run that stopped after the model had finished: nothing is sent, verification comes next.
+      const before = provider.server?.requests.length;
+      const finished = provider.session({
+        ...base,
+        resumeSessionId: sessionId,
+        history: [{ role: 'user', content: 'List the text files.' }, { role: 'assistant', content: turns[1]?.assistant ?? [] }],
+      });
+      expect(await finished.resume()).toMatchObject({ reason: 'end_turn', message: 'Finished.', turns: 0 });
+      expect(provider.server?.requests.length).toBe(before);
+
+      // A run that stopped mid-conversation: the same Claude Code session is asked to carry on.
+      const resumedTurns: TurnRecord[] = [];
+      const cut = provider.session({
+        ...base,
+        resumeSessionId: sessionId,
+        turnsSoFar: 2,
+        history: [{ role: 'user', content: 'List the text files.' }, { role: 'assistant', content: turns[0]?.assistant ?? [] }, { role: 'user', content: turns[0]?.toolResults ?? [] }],
+        onTurn: (t) => void resumedTurns.push(t),
+      });
+      expect(await cut.resume()).toMatchObject({ reason: 'end_turn', message: 'Carried on.', turns: 1 });
+      expect(resumedTurns.map((t) => [t.turn, t.sessionId])).toEqual([[3, sessionId]]);
+      expect(resumedTurns[0]?.prompt).toMatch(/interrupted.*Continue/);
+
+      // Without a recorded session there is nothing to continue, and the outcome says so.
+      expect(await provider.session({ ...base, history: [{ role: 'user', content: 'x' }] }).resume()).toMatchObject({ reason: 'error', message: expect.stringMatching(/no Claude Code session id/) });
+    } finally {
+      await provider.close();
+    }
+  }, 60_000);
 });
