@@ -230,6 +230,8 @@ async function createProviderOrRelease(
     return await createProvider({
       kind: options.provider,
       offline: options.offline,
+      // Offline Claude Code sessions live beside the runs, so --resume finds them.
+      claudeCodeHome: path.resolve(options.reportsDir, 'claude-code'),
       env,
       scriptsDir: path.join(graphDir, 'scripted'),
       goldenDir: path.join(graphDir, 'golden'),

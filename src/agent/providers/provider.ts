@@ -1,7 +1,7 @@
 // Where sessions get their Anthropic client: the real API, or the local scripted server.
 // Both are the official SDK client, so real and offline runs take the same code path.
 import Anthropic from '@anthropic-ai/sdk';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UserError } from '../../errors.js';
@@ -42,6 +42,12 @@ export interface ProviderOptions {
    * Claude API with the user's own login. Its session files go to a temporary folder.
    */
   offline?: boolean | undefined;
+  /**
+   * claude-code --offline: the folder Claude Code uses as its config folder and HOME, kept
+   * so `run --resume` in a later process finds the sessions (default: a temporary folder,
+   * removed at close).
+   */
+  claudeCodeHome?: string | undefined;
   /** claude-code: a Claude Code executable other than the one the Agent SDK ships. */
   claudeCodeExecutable?: string | undefined;
 }
@@ -159,7 +165,9 @@ async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider
   });
   // Claude Code keeps its sessions (needed to resume one) under its config folder; offline
   // runs use a folder of their own, never the user's ~/.claude.
-  const configDir = await mkdtemp(path.join(tmpdir(), 'flux-triton-claude-code-'));
+  const temporary = opts.claudeCodeHome === undefined;
+  const configDir = opts.claudeCodeHome ?? (await mkdtemp(path.join(tmpdir(), 'flux-triton-claude-code-')));
+  if (!temporary) await mkdir(configDir, { recursive: true });
   return {
     kind: 'claude-code',
     server,
@@ -176,7 +184,7 @@ async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider
       `Provider: claude-code, offline: Claude Code sessions replay ${opts.scriptsDir} from a local server at ${server.url}; no Claude API calls are made.`,
     close: async () => {
       await server.close();
-      await rm(configDir, { recursive: true, force: true });
+      if (temporary) await rm(configDir, { recursive: true, force: true });
     },
   };
 }
