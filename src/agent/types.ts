@@ -44,6 +44,8 @@ export interface TurnRecord {
   usage: Usage;
   /** Transient API failures retried before this turn succeeded. */
   retries: number;
+  /** The Claude Code session the turn belongs to (claude-code provider): `run --resume` continues it. */
+  sessionId?: string;
 }
 
 export interface TransientFailure {
@@ -98,4 +100,11 @@ export interface SessionOutcome {
   message: string;
   turns: number;
   usage: Usage;
+}
+
+/** One task's conversation, whichever engine runs it: run() again continues it (repairs). */
+export interface TaskSession {
+  run(userMessage: string): Promise<SessionOutcome>;
+  /** Continues a conversation restored from a transcript. */
+  resume(): Promise<SessionOutcome>;
 }

@@ -12,7 +12,9 @@ export interface RunOptions {
   reportsDir: string;
   /** Where `.venv` is looked for; defaults to the current directory. */
   projectRoot?: string;
-  provider?: 'anthropic' | 'scripted';
+  provider?: 'anthropic' | 'scripted' | 'claude-code';
+  /** With provider claude-code: replay the scripts through Claude Code against the local server. */
+  offline?: boolean;
   /** Overrides every task's and agent's model (alias or id). */
   model?: string;
   concurrency?: number;

@@ -21,6 +21,8 @@ export interface ResumePoint {
   /** Tasks the run left running or interrupted: their uncommitted outputs are expected. */
   unfinished: string[];
   histories(graph: TaskGraph, workspaceDir: string): Promise<Map<string, Anthropic.MessageParam[]>>;
+  /** The Claude Code session each unfinished task recorded last (claude-code provider). */
+  sessionIds(): Promise<Map<string, string>>;
 }
 
 const UNFINISHED = new Set(['running', 'verifying', 'repairing', 'interrupted']);
@@ -56,6 +58,16 @@ export async function loadResumePoint(reportsDir: string, resume: true | string)
     state,
     settled,
     unfinished,
+    async sessionIds() {
+      const ids = new Map<string, string>();
+      for (const taskId of unfinished) {
+        const file = transcriptFile(runDir, taskId);
+        if (!existsSync(file)) continue;
+        const id = (await readTranscript(file)).findLast((turn) => turn.sessionId !== undefined)?.sessionId;
+        if (id) ids.set(taskId, id);
+      }
+      return ids;
+    },
     async histories(graph, workspaceDir) {
       const histories = new Map<string, Anthropic.MessageParam[]>();
       const specs = new Map(graph.tasks.map((t) => [t.id, t]));

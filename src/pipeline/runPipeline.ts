@@ -82,6 +82,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (options.tasks?.length) scope = selectTasks(graph, analysis, options.tasks, options.downstream ?? false, taskCommits);
     const recoveredCommits: string[] = [];
     const histories = new Map<string, import('@anthropic-ai/sdk').default.MessageParam[]>();
+    const sessionIds = new Map<string, string>();
     if (resumePoint) {
       Object.assign(scope.initial, resumePoint.settled);
       // A task committed by this run whose state write was lost when the process died is done:
@@ -92,8 +93,13 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
           recoveredCommits.push(taskId);
         }
       }
+      // Read before histories(), which sets aside transcripts that have nothing to continue.
+      const recordedSessions = await resumePoint.sessionIds();
       for (const [taskId, history] of await resumePoint.histories(graph, workspaceDir)) {
-        if (!scope.initial[taskId]) histories.set(taskId, history);
+        if (scope.initial[taskId]) continue;
+        histories.set(taskId, history);
+        const sessionId = recordedSessions.get(taskId);
+        if (sessionId) sessionIds.set(taskId, sessionId);
       }
     }
 
@@ -152,6 +158,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       commitQueue: new CommitQueue(workspaceDir),
       taskCommits,
       histories,
+      sessionIds,
       force: options.force ?? false,
       failedOutputsDir: path.join(runDir, 'failed'),
       forced: scope.forced,
@@ -221,6 +228,9 @@ async function createProviderOrRelease(
   try {
     return await createProvider({
       kind: options.provider,
+      offline: options.offline,
+      // Offline Claude Code sessions live beside the runs, so --resume finds them.
+      claudeCodeHome: path.resolve(options.reportsDir, 'claude-code'),
       env,
       scriptsDir: path.join(graphDir, 'scripted'),
       goldenDir: path.join(graphDir, 'golden'),

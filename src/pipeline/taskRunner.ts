@@ -2,7 +2,7 @@
 // repair loop in the same conversation, then exactly one commit of the task's outputs.
 import type Anthropic from '@anthropic-ai/sdk';
 import path from 'node:path';
-import { AgentSession, buildTaskMessage, resolveModel, type Provider } from '../agent/index.js';
+import { buildTaskMessage, resolveModel, type Provider } from '../agent/index.js';
 import type { SessionOutcome, TurnRecord } from '../agent/types.js';
 import { addUsage, zeroUsage } from '../agent/usage.js';
 import type { AgentDefinition, TaskGraph, TaskSpec } from '../config/types.js';
@@ -37,6 +37,8 @@ export interface TaskRunnerDeps {
   taskCommits: Map<string, TaskCommitRef>;
   /** Conversations to continue, by task (resume). */
   histories: Map<string, Anthropic.MessageParam[]>;
+  /** Claude Code sessions to continue, by task (resume with the claude-code provider). */
+  sessionIds?: Map<string, string>;
   force: boolean;
   /** Where a failed task's uncommitted outputs are kept (`<runDir>/failed`). */
   failedOutputsDir: string;
@@ -74,8 +76,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     }
 
     let usage = zeroUsage();
-    const session = new AgentSession({
-      client: deps.provider.client(task.id),
+    const history = deps.histories.get(task.id);
+    const session = deps.provider.session({
       model,
       agent,
       task,
@@ -86,7 +88,9 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       signal: ctx.signal,
       // The agent's `python` is the interpreter the checks use, so its self-tests see what verify sees.
       bashEnv: checkEnvironment(deps.python, deps.env),
-      history: deps.histories.get(task.id),
+      history,
+      resumeSessionId: deps.sessionIds?.get(task.id),
+      turnsSoFar: history?.filter((message) => message.role === 'assistant').length,
       ...(deps.stopBeforeTurn ? { stopBeforeTurn: () => deps.stopBeforeTurn?.(task.id) } : {}),
       onTurn: (turn: TurnRecord) => {
         usage = addUsage(usage, turn.usage);

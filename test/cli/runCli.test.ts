@@ -102,4 +102,10 @@ describe('runCli', () => {
     expect(await runCli(['validate', '--graph', 'tasks/graph.yaml'], io)).toBe(0);
     expect(io.out()).toBe('ok: tasks/graph.yaml with agents: 3 agents, 8 tasks in 3 phases\n');
   });
+
+  it('refuses --offline without --provider claude-code, before touching anything', async () => {
+    const io = captureIo(fixtures);
+    expect(await runCli(['run', '--offline', '--provider', 'scripted'], io)).toBe(2);
+    expect(io.err()).toMatch(/error: --offline applies only to --provider claude-code\nhint: .*--provider scripted/);
+  });
 });

@@ -1,13 +1,28 @@
 // Where sessions get their Anthropic client: the real API, or the local scripted server.
 // Both are the official SDK client, so real and offline runs take the same code path.
 import Anthropic from '@anthropic-ai/sdk';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { UserError } from '../../errors.js';
+import { ClaudeCodeSession } from '../claudeCode/session.js';
+import { claudeCodeEnv } from '../claudeCode/launchEnv.js';
+import { AgentSession, type AgentSessionOptions } from '../session.js';
+import type { TaskSession } from '../types.js';
 import type { FaultPlan } from '../scripted/faults.js';
 import type { LatencyPlan } from '../scripted/latency.js';
 import type { UsagePlan } from '../scripted/promptCache.js';
 import { startScriptedServer, TASK_HEADER, type ScriptedServer } from '../scripted/server.js';
 
-export type ProviderKind = 'anthropic' | 'scripted';
+export type ProviderKind = 'anthropic' | 'scripted' | 'claude-code';
+
+/** What the runner knows when it opens a task's session; the provider adds the engine. */
+export type TaskSessionOptions = Omit<AgentSessionOptions, 'client'> & {
+  /** claude-code: the Claude Code session to continue (recorded in the task's transcript). */
+  resumeSessionId?: string | undefined;
+  /** Turns already recorded for this task (a resumed session numbers on from them). */
+  turnsSoFar?: number | undefined;
+};
 
 export interface ProviderOptions {
   /** Default: 'anthropic' when ANTHROPIC_API_KEY is set in `env`, else 'scripted'. */
@@ -22,12 +37,30 @@ export interface ProviderOptions {
   usage?: UsagePlan | undefined;
   /** The SDK's own retries per request (SDK default 2). */
   maxRetries?: number | undefined;
+  /**
+   * claude-code: point Claude Code at the local scripted server (offline) instead of the
+   * Claude API with the user's own login. Its session files go to a temporary folder.
+   */
+  offline?: boolean | undefined;
+  /**
+   * claude-code --offline: the folder Claude Code uses as its config folder and HOME, kept
+   * so `run --resume` in a later process finds the sessions (default: a temporary folder,
+   * removed at close).
+   */
+  claudeCodeHome?: string | undefined;
+  /** claude-code: a Claude Code executable other than the one the Agent SDK ships. */
+  claudeCodeExecutable?: string | undefined;
 }
 
 export interface Provider {
   kind: ProviderKind;
-  /** A client for one task's session; it tags every request with the task id. */
+  /**
+   * A client for one task's session; it tags every request with the task id. The
+   * claude-code provider has none (Claude Code makes its own requests) and throws.
+   */
   client(task: string): Anthropic;
+  /** One task's session on this provider's engine. */
+  session(options: TaskSessionOptions): TaskSession;
   /** One line for the CLI: which provider, and how to switch. */
   describe(): string;
   close(): Promise<void>;
@@ -52,21 +85,25 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       );
     }
     const baseURL = opts.env.ANTHROPIC_BASE_URL?.trim() || undefined;
+    const client = (task: string): Anthropic =>
+      new Anthropic({
+        apiKey,
+        ...(baseURL ? { baseURL } : {}),
+        ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+        defaultHeaders: taskHeaders(task),
+      });
     return {
       kind,
-      client: (task) =>
-        new Anthropic({
-          apiKey,
-          ...(baseURL ? { baseURL } : {}),
-          ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
-          defaultHeaders: taskHeaders(task),
-        }),
+      client,
+      session: (options) => new AgentSession({ ...options, client: client(options.task.id) }),
       describe: () =>
         `Provider: anthropic (Claude API at ${baseURL ?? 'https://api.anthropic.com'}, key from ANTHROPIC_API_KEY). ` +
         'Use --provider scripted to replay the offline scripts instead.',
       close: async () => {},
     };
   }
+
+  if (kind === 'claude-code') return createClaudeCodeProvider(opts);
 
   const server = await startScriptedServer({
     scriptsDir: opts.scriptsDir,
@@ -76,20 +113,79 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     usage: opts.usage,
   });
   const why = opts.kind === 'scripted' ? 'as requested' : 'no ANTHROPIC_API_KEY is set';
+  const client = (task: string): Anthropic =>
+    new Anthropic({
+      // Always explicit: with no key the SDK would go looking for credentials elsewhere.
+      apiKey: 'scripted-local',
+      baseURL: server.url,
+      ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
+      defaultHeaders: taskHeaders(task),
+    });
   return {
     kind,
     server,
-    client: (task) =>
-      new Anthropic({
-        // Always explicit: with no key the SDK would go looking for credentials elsewhere.
-        apiKey: 'scripted-local',
-        baseURL: server.url,
-        ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
-        defaultHeaders: taskHeaders(task),
-      }),
+    client,
+    session: (options) => new AgentSession({ ...options, client: client(options.task.id) }),
     describe: () =>
       `Provider: scripted (offline, ${why}): replaying ${opts.scriptsDir} from a local server at ${server.url}; no Claude API calls are made. ` +
       'For real Claude sub-agents set ANTHROPIC_API_KEY and pass --provider anthropic.',
     close: () => server.close(),
+  };
+}
+
+/**
+ * Claude Code through the Agent SDK. Online it uses Claude Code's own login (its stored
+ * sign-in, or ANTHROPIC_API_KEY / CLAUDE_CODE_OAUTH_TOKEN); offline it talks to the local
+ * scripted server, which rewrites the scripts' relative paths to the absolute ones Claude
+ * Code's tools require.
+ */
+async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider> {
+  const noClient = (): never => {
+    throw new Error('The claude-code provider has no Messages API client: Claude Code makes its own requests.');
+  };
+  const executable = opts.claudeCodeExecutable;
+  if (!opts.offline) {
+    return {
+      kind: 'claude-code',
+      client: noClient,
+      session: (options) =>
+        new ClaudeCodeSession({ ...options, launch: { env: claudeCodeEnv({ mode: 'live', env: opts.env, toolEnv: options.bashEnv ?? opts.env, task: options.task.id }), executable } }),
+      describe: () =>
+        'Provider: claude-code (each task is a headless Claude Code session through the Agent SDK, using Claude Code\'s own login or ANTHROPIC_API_KEY). ' +
+        'Add --offline to replay the scripts through Claude Code against a local server instead.',
+      close: async () => {},
+    };
+  }
+  const server = await startScriptedServer({
+    scriptsDir: opts.scriptsDir,
+    goldenDir: opts.goldenDir,
+    faults: opts.faults,
+    latency: opts.latency,
+    usage: opts.usage,
+    claudeCode: true,
+  });
+  // Claude Code keeps its sessions (needed to resume one) under its config folder; offline
+  // runs use a folder of their own, never the user's ~/.claude.
+  const temporary = opts.claudeCodeHome === undefined;
+  const configDir = opts.claudeCodeHome ?? (await mkdtemp(path.join(tmpdir(), 'flux-triton-claude-code-')));
+  if (!temporary) await mkdir(configDir, { recursive: true });
+  return {
+    kind: 'claude-code',
+    server,
+    client: noClient,
+    session: (options) =>
+      new ClaudeCodeSession({
+        ...options,
+        launch: {
+          env: claudeCodeEnv({ mode: 'offline', env: opts.env, toolEnv: options.bashEnv ?? opts.env, task: options.task.id, workspaceDir: options.workspaceDir, baseUrl: server.url, configDir }),
+          executable,
+        },
+      }),
+    describe: () =>
+      `Provider: claude-code, offline: Claude Code sessions replay ${opts.scriptsDir} from a local server at ${server.url}; no Claude API calls are made.`,
+    close: async () => {
+      await server.close();
+      if (temporary) await rm(configDir, { recursive: true, force: true });
+    },
   };
 }

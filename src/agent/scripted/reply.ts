@@ -23,14 +23,21 @@ export interface PlannedReply {
 export const SCRIPT_EXHAUSTED_TEXT = '(script exhausted)';
 
 /** Plays 1-based `turn` of the script (or says the script is exhausted). */
-export async function planReply(script: Script, turn: number, goldenDir: string, fault?: FaultRule): Promise<PlannedReply> {
+export async function planReply(
+  script: Script,
+  turn: number,
+  goldenDir: string,
+  fault?: FaultRule,
+  /** Adapts a tool call's input to the client's tools (Claude Code wants absolute paths). */
+  adaptInput: (tool: string, input: Record<string, unknown>) => Record<string, unknown> = (_tool, input) => input,
+): Promise<PlannedReply> {
   const entry = script.turns[turn - 1];
   if (!entry) return { blocks: [{ type: 'text', text: SCRIPT_EXHAUSTED_TEXT }], stopReason: 'end_turn' };
 
   const blocks: PlannedBlock[] = [];
   if (entry.text !== undefined && entry.text !== '') blocks.push({ type: 'text', text: entry.text });
   for (const [n, call] of entry.tools.entries()) {
-    const input = await resolveFileInputs(call.input, goldenDir);
+    const input = adaptInput(call.name, await resolveFileInputs(call.input, goldenDir));
     const name = n === 0 && fault?.unknownTool ? fault.unknownTool : call.name;
     blocks.push({ type: 'tool_use', id: `toolu_${script.task}_${turn}_${n + 1}`, name, inputJson: JSON.stringify(input), input });
   }

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { errorTypeForStatus, FaultInjector, type FaultPlan, type FaultRule, type FaultRuleState } from './faults.js';
 import { latencyFor, type LatencyPlan } from './latency.js';
 import { PromptCache, type UsagePlan } from './promptCache.js';
+import { absolutizeToolInput, WORKSPACE_HEADER } from './claudeCodeInputs.js';
 import { chunk, finalBlock, planReply, type PlannedReply } from './reply.js';
 import { loadScript, ScriptError, type Script } from './script.js';
 import { validateMessagesRequest } from './validateRequest.js';
@@ -19,7 +20,17 @@ export interface ScriptedServerOptions {
   faults?: FaultPlan | undefined;
   latency?: LatencyPlan | undefined;
   usage?: UsagePlan | undefined;
+  /**
+   * Serve Claude Code sessions: script paths are made absolute against the session's
+   * workspace header, requests that are not the agent's own turns (no tools: titles,
+   * quota or other side calls) get a short neutral reply, and other endpoints an empty
+   * success, so nothing Claude Code sends besides the scripted turns fails.
+   */
+  claudeCode?: boolean | undefined;
 }
+
+/** The reply to a Claude Code request that is not one of the agent's turns. */
+export const SIDE_REPLY_TEXT = 'ok';
 
 export interface RecordedRequest {
   method: string;
@@ -29,6 +40,8 @@ export interface RecordedRequest {
   task?: string | undefined;
   /** 1-based turn the request asks for (assistant messages already present + 1). */
   turn?: number | undefined;
+  /** Claude Code mode: a request that was not one of the agent's turns, answered without the script. */
+  side?: boolean | undefined;
   body: unknown;
 }
 
@@ -132,6 +145,12 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         `Missing the ${TASK_HEADER} header: the scripted provider plays one script per task (<scriptsDir>/<TASK>.yaml) and needs to know which.`,
       );
     }
+    if (options.claudeCode && !(Array.isArray(body.tools) && body.tools.length > 0)) {
+      record.side = true;
+      record.turn = undefined;
+      await sendReply(req, res, body, requestId, task, 0, { blocks: [{ type: 'text', text: SIDE_REPLY_TEXT }], stopReason: 'end_turn' }, undefined);
+      return;
+    }
     const fault = injector.take(task, turn);
     const delay = latencyFor(options.latency, task, turn) + (fault?.delayMs ?? 0);
     if (!(await waitUnlessGone(delay, res))) return;
@@ -149,11 +168,29 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
 
     let reply: PlannedReply;
     try {
-      reply = await planReply(await scriptFor(task), turn, options.goldenDir, fault);
+      const workspace = req.headers[WORKSPACE_HEADER];
+      const adapt =
+        options.claudeCode && typeof workspace === 'string' && workspace !== ''
+          ? (tool: string, input: Record<string, unknown>) => absolutizeToolInput(tool, input, workspace)
+          : undefined;
+      reply = await planReply(await scriptFor(task), turn, options.goldenDir, fault, adapt);
     } catch (error) {
       if (error instanceof ScriptError) throw new HttpError(400, error.message);
       throw error;
     }
+    await sendReply(req, res, body, requestId, task, turn, reply, fault);
+  };
+
+  const sendReply = async (
+    _req: IncomingMessage,
+    res: ServerResponse,
+    body: Record<string, unknown>,
+    requestId: string,
+    task: string,
+    turn: number,
+    reply: PlannedReply,
+    fault: FaultRule | undefined,
+  ): Promise<void> => {
     const inputUsage = cache.account(body);
     const content = reply.blocks.map(finalBlock);
     const outputTokens = Math.max(1, cache.tokens(JSON.stringify(content).length));
@@ -189,6 +226,14 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
     void (async () => {
       try {
         const known = path === '/v1/messages' || path === '/v1/messages/count_tokens';
+        if (options.claudeCode && (!known || req.method !== 'POST')) {
+          // Claude Code may look up other endpoints (account, settings, models); an empty
+          // success lets it carry on with its defaults.
+          requests.push({ method: req.method ?? 'GET', path, headers: maskHeaders(req), side: true, body: await readBody(req) });
+          res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId });
+          res.end('{}');
+          return;
+        }
         if (!known || req.method !== 'POST') {
           throw new HttpError(404, `${req.method} ${path} is not served here: the scripted provider serves POST /v1/messages and POST /v1/messages/count_tokens.`);
         }

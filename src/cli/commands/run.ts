@@ -15,14 +15,20 @@ import { loadPriceFile } from '../../cost/index.js';
 export default defineCommand({
   name: 'run',
   summary: 'Run the task graph: every task, a rerun of some, or a resume',
-  usage: 'flux-triton run [--provider anthropic|scripted] [--task ID [--downstream]] [--resume [RUN]] [options]',
+  usage: 'flux-triton run [--provider anthropic|scripted|claude-code [--offline]] [--task ID [--downstream]] [--resume [RUN]] [options]',
   description: [
     'Runs each task as an agent session, verifies and commits its outputs into the workspace, and writes state, transcripts and reports under reports/runs/<run>/.',
     'Without ANTHROPIC_API_KEY the scripted provider (a local Messages-API server playing tasks/scripted/) is used.',
   ].join('\n\n'),
   options: {
     ...projectOptions,
-    provider: { type: 'string', valueName: 'NAME', choices: ['anthropic', 'scripted'], help: 'Default: anthropic when ANTHROPIC_API_KEY is set, else scripted' },
+    provider: {
+      type: 'string',
+      valueName: 'NAME',
+      choices: ['anthropic', 'scripted', 'claude-code'],
+      help: 'Default: anthropic when ANTHROPIC_API_KEY is set, else scripted; claude-code runs each task as a Claude Code session (docs/providers.md)',
+    },
+    offline: { type: 'boolean', help: 'With --provider claude-code: replay tasks/scripted/ through Claude Code against a local server' },
     model: { type: 'string', valueName: 'MODEL', help: 'Model for every task (alias opus/sonnet/haiku or an id); overrides task and agent' },
     concurrency: { type: 'string', valueName: 'N', help: "Tasks in flight at once (default: the graph's width, at most 8)" },
     'phase-barriers': { type: 'boolean', help: 'Start a phase only when every earlier phase has finished' },
@@ -42,6 +48,9 @@ export default defineCommand({
   positionals: { name: 'RUN', min: 0, max: 1 },
   async run({ values, positionals }, io) {
     const paths = resolveProjectPaths(values, io.cwd);
+    if (values.offline && values.provider !== 'claude-code') {
+      throw new UserError('--offline applies only to --provider claude-code', 'The scripted provider is already offline: use --provider scripted, or add --provider claude-code.');
+    }
     if (positionals.length > 0 && !values.resume) {
       throw new UserError(`unexpected argument '${positionals[0]}'`, 'A run id is only taken with --resume: flux-triton run --resume RUN');
     }
@@ -71,6 +80,7 @@ export default defineCommand({
         ...paths,
         projectRoot: io.cwd,
         provider: values.provider,
+        offline: values.offline,
         model: values.model,
         concurrency,
         phaseBarriers: values['phase-barriers'],
