@@ -16,7 +16,7 @@ export interface FastYaml {
   /** The data, as `yaml`'s Document.toJS() would give it. */
   readonly data: unknown;
   /** Start offset of each mapping read as a sequence item (identity of the parsed object). */
-  readonly itemStarts: WeakMap<object, number>;
+  readonly itemStarts: Map<object, number>;
 }
 
 const UNSAFE = /[!&]|^%|^[ \t]*[\]}]/m;
@@ -51,12 +51,13 @@ const CORE_1_2 = jsYaml.FAILSAFE_SCHEMA.extend({ implicit: coreScalars });
 /** The document's data and item starts, or undefined when it must be read the slow way. */
 export function readFastYaml(text: string): FastYaml | undefined {
   if (UNSAFE.test(text)) return undefined;
-  const itemStarts = new WeakMap<object, number>();
+  // A Map, not a WeakMap: it lives as long as the data, and ephemeron tables cost the GC.
+  const itemStarts = new Map<object, number>();
   const opened: number[] = [];
   try {
     const data = jsYaml.load(text, {
       schema: CORE_1_2,
-      // Every node opens and closes; a closing object is remembered at the offset where
+      // Every node opens and closes; a closing mapping is remembered at the offset where
       // its node opened, which for a sequence item is where `yaml` starts its range.
       listener(event, state) {
         if (event === 'open') {
@@ -64,8 +65,8 @@ export function readFastYaml(text: string): FastYaml | undefined {
           return;
         }
         const start = opened.pop();
-        const result: unknown = state.result;
-        if (start !== undefined && result !== null && typeof result === 'object' && !itemStarts.has(result)) itemStarts.set(result, start);
+        const result = state.result as object;
+        if (start !== undefined && state.kind === 'mapping' && !itemStarts.has(result)) itemStarts.set(result, start);
       },
     });
     return { data: data ?? null, itemStarts };
