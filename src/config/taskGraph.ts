@@ -5,7 +5,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { isMap } from 'yaml';
 import type { AgentDefinition, ConfigProblem, TaskDefaults, TaskGraph, TaskSpec, VerifySpec } from './types.js';
 import type { z } from 'zod';
 import { hasErrors, sortDiagnostics } from '../util/diagnostic.js';
@@ -69,11 +68,11 @@ export function parseTaskGraph(file: string, text: string, agents: ReadonlyMap<s
   const source = new YamlSource(path, text.replace(/^\uFEFF/, ''));
   const problems = source.syntaxProblems();
   if (hasErrors(problems)) return { problems };
-  if (!isMap(source.document.contents)) {
+  if (!source.isMapping()) {
     problems.push(configError('the task graph must be a YAML mapping with `version`, `name`, `phases` and `tasks`', source.positionOf([]), 'see docs/ or tasks/flux-triton.yaml for an example'));
     return { problems };
   }
-  const root: unknown = source.document.toJS();
+  const root: unknown = source.toJS();
 
   // The top level, then each phase, task and verify entry on its own, so a broken
   // entry does not hide problems elsewhere.

@@ -1,16 +1,22 @@
 // A parsed YAML document that remembers where every node came from, so problems found
 // later (by zod or by semantic rules) can name file:line:column of the offending key or
 // value rather than just a path.
+//
+// Plain documents are read the fast way (fastYaml.ts): their data and where each
+// sequence item starts. The `yaml` Document with every node's range is built on first
+// need only: a syntax problem, or a position other than a sequence item's.
 
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from 'yaml';
+import { readFastYaml, type FastYaml } from './fastYaml.js';
 import type { ConfigProblem, SourcePosition } from './types.js';
 import { configError, configWarning } from './problems.js';
 
 export type YamlPath = readonly (string | number)[];
 
 export class YamlSource {
-  readonly document: Document;
-  private readonly lineCounter: LineCounter;
+  private parsed: { document: Document; lineCounter: LineCounter } | undefined;
+  private readonly fast: FastYaml | undefined;
+  private lineStarts: number[] | undefined;
 
   /**
    * @param lineOffset added to every line, for YAML embedded in a larger file (unused
@@ -18,16 +24,42 @@ export class YamlSource {
    */
   constructor(
     readonly file: string,
-    text: string,
+    private readonly text: string,
     private readonly lineOffset = 0,
   ) {
-    this.lineCounter = new LineCounter();
-    // uniqueKeys (the default) turns duplicate keys into errors with positions.
-    this.document = parseDocument(text, { lineCounter: this.lineCounter, prettyErrors: true });
+    this.fast = readFastYaml(text);
+  }
+
+  /** The `yaml` Document, parsed on first use. */
+  get document(): Document {
+    return this.full().document;
+  }
+
+  private full(): { document: Document; lineCounter: LineCounter } {
+    if (!this.parsed) {
+      const lineCounter = new LineCounter();
+      // uniqueKeys (the default) turns duplicate keys into errors with positions.
+      const document = parseDocument(this.text, { lineCounter, prettyErrors: true });
+      this.parsed = { document, lineCounter };
+    }
+    return this.parsed;
+  }
+
+  /** Whether the document is a mapping at the top. */
+  isMapping(): boolean {
+    if (this.fast) return isPlainObject(this.fast.data);
+    return isMap(this.document.contents);
+  }
+
+  /** The document's data as plain JavaScript values. */
+  toJS(): unknown {
+    return this.fast ? this.fast.data : this.document.toJS();
   }
 
   /** Syntax errors and warnings, each with the parser's line:column. */
   syntaxProblems(): ConfigProblem[] {
+    // The fast way reads only documents with no errors and nothing `yaml` warns about.
+    if (this.fast) return [];
     const toProblem = (e: { message: string; linePos?: [{ line: number; col: number }, ...unknown[]] }, severity: 'error' | 'warning') => {
       // prettyErrors appends " at line L, column C:" and a code frame; the position is
       // printed by us, so keep only the sentence.
@@ -47,8 +79,38 @@ export class YamlSource {
 
   /** Position of a character offset in the text. */
   positionOfOffset(offset: number): SourcePosition {
-    const { line, col } = this.lineCounter.linePos(offset);
+    const { line, col } = this.parsed ? this.parsed.lineCounter.linePos(offset) : this.linePos(offset);
     return { file: this.file, line: line + this.lineOffset, column: col };
+  }
+
+  /** 1-based line and column of an offset, as `yaml`'s LineCounter gives them. */
+  private linePos(offset: number): { line: number; col: number } {
+    if (!this.lineStarts) {
+      const starts = [0];
+      for (let i = this.text.indexOf('\n'); i >= 0; i = this.text.indexOf('\n', i + 1)) starts.push(i + 1);
+      this.lineStarts = starts;
+    }
+    const starts = this.lineStarts;
+    let low = 0;
+    let high = starts.length - 1;
+    while (low < high) {
+      const mid = (low + high + 1) >> 1;
+      if ((starts[mid] as number) <= offset) low = mid;
+      else high = mid - 1;
+    }
+    return { line: low + 1, col: offset - (starts[low] as number) + 1 };
+  }
+
+  /** A mapping that is a sequence item, read the fast way: its start without the Document. */
+  private fastItemStart(path: YamlPath): number | undefined {
+    if (!this.fast || typeof path.at(-1) !== 'number') return undefined;
+    let value: unknown = this.fast.data;
+    for (const segment of path) {
+      if (Array.isArray(value) && typeof segment === 'number') value = value[segment];
+      else if (isPlainObject(value) && typeof segment === 'string' && Object.hasOwn(value, segment)) value = value[segment];
+      else return undefined;
+    }
+    return isPlainObject(value) ? this.fast.itemStarts.get(value) : undefined;
   }
 
   /**
@@ -57,6 +119,8 @@ export class YamlSource {
    * position is returned, which is where the user has to add it.
    */
   positionOf(path: YamlPath, part: 'key' | 'value' = 'value'): SourcePosition {
+    const itemStart = part === 'value' ? this.fastItemStart(path) : undefined;
+    if (itemStart !== undefined) return this.positionOfOffset(itemStart);
     let node: unknown = this.document.contents;
     let best: number | undefined = rangeStart(node);
     for (let i = 0; i < path.length; i++) {
@@ -90,4 +154,8 @@ export class YamlSource {
 function rangeStart(node: unknown): number | undefined {
   const range = (node as Node | null | undefined)?.range;
   return range ? range[0] : undefined;
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
 }

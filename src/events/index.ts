@@ -5,6 +5,7 @@ export {
   emptyUsage,
   parseRunState,
   readRunState,
+  applyRunEvent,
   reduceRunState,
   RUN_STATE_SCHEMA_VERSION,
   type PhaseRecord,

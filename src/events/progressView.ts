@@ -7,7 +7,7 @@ import { formatUsd } from '../cost/formatUsd.js';
 import { elapsedMs, formatClock, formatDuration } from './displayFormat.js';
 import { renderProgressFrame } from './progressFrame.js';
 import type { RunEventSubscriber } from './runEventBus.js';
-import { reduceRunState, type RunState } from './runState.js';
+import { applyRunEvent, type RunState } from './runState.js';
 import { countStates, describeCounts } from './stateCounts.js';
 import type { RunEvent, TaskState } from './types.js';
 
@@ -41,7 +41,7 @@ export class ProgressView implements RunEventSubscriber {
   }
 
   onEvent(event: RunEvent): void {
-    this.state = reduceRunState(this.state, event);
+    this.state = applyRunEvent(this.state, event);
     if (this.options.json) {
       this.write(`${JSON.stringify(event)}\n`);
     } else if (this.live) {

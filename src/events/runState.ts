@@ -104,6 +104,22 @@ function newTask(spec: { id: string; title?: string; phase?: string; agent?: str
  * that reports both does not double count).
  */
 export function reduceRunState(state: RunState | undefined, event: RunEvent): RunState {
+  return reduce(state, event, false);
+}
+
+/**
+ * The same as reduceRunState, for a holder that owns its state and keeps no earlier
+ * snapshot of it: the state object, its task map and its notices are updated in place,
+ * so the cost of an event does not grow with the number of tasks. Task records and
+ * phases are still replaced, never changed, so a record taken earlier stays as it was
+ * (the state writer's redaction cache keys on them). Returns the state (a new one for
+ * `run:start`).
+ */
+export function applyRunEvent(state: RunState | undefined, event: RunEvent): RunState {
+  return reduce(state, event, true);
+}
+
+function reduce(state: RunState | undefined, event: RunEvent, inPlace: boolean): RunState {
   if (event.type === 'run:start') {
     // Resuming this very run (its earlier state given): keep what was recorded per task.
     const earlier = event.resumedFrom !== undefined && state?.runId === event.resumedFrom ? state : undefined;
@@ -128,7 +144,14 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
     return started;
   }
   if (!state) throw new Error(`run state: '${event.type}' arrived before 'run:start'`);
+  const next = reduceRunning(state, event, inPlace);
+  if (!inPlace || next === state) return next;
+  // In place: the top-level fields the event replaced go back into the owned object.
+  return Object.assign(state, next);
+}
 
+function reduceRunning(state: RunState, event: Exclude<RunEvent, { type: 'run:start' }>, inPlace: boolean): RunState {
+  const updateTask = (s: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState => (inPlace ? replaceTask(s, id, change) : copyWithTask(s, id, change));
   switch (event.type) {
     case 'task:state':
       return updateTask(state, event.task, (task) => {
@@ -185,6 +208,10 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
     case 'run:notice': {
       const notice: RunNotice = { at: event.at, level: event.level, message: event.message };
       if (event.task) notice.task = event.task;
+      if (inPlace) {
+        state.notices.push(notice);
+        return state;
+      }
       return { ...state, notices: [...state.notices, notice] };
     }
     case 'run:end':
@@ -222,10 +249,15 @@ function phaseCost(tasks: Record<string, TaskRecord>, phaseId: string): number |
     .reduce<number | null>((sum, t) => addCost(sum, t.costUsd ?? null), 0);
 }
 
-function updateTask(state: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState {
-  // A task the run:start did not list is still recorded rather than dropped.
+// A task the run:start did not list is still recorded rather than dropped.
+function copyWithTask(state: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState {
   const current = state.tasks[id] ?? newTask({ id });
   return { ...state, tasks: { ...state.tasks, [id]: change(current) } };
+}
+
+function replaceTask(state: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState {
+  state.tasks[id] = change(state.tasks[id] ?? newTask({ id }));
+  return state;
 }
 
 /** Reads and checks a state file; an unknown schemaVersion is a clear error, not a crash later. */

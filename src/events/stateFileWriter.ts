@@ -13,7 +13,7 @@ import path from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
 import { redactDeep } from './redactEvent.js';
 import type { RunEventSubscriber } from './runEventBus.js';
-import { reduceRunState, type RunState } from './runState.js';
+import { applyRunEvent, type RunState } from './runState.js';
 import type { RunEvent } from './types.js';
 
 const PAUSE_FACTOR = 3;
@@ -39,7 +39,8 @@ export class StateFileWriter implements RunEventSubscriber {
   }
 
   onEvent(event: RunEvent): void {
-    this.current = reduceRunState(this.current, event);
+    // In place: the writer always writes the newest state, so it keeps no earlier one.
+    this.current = applyRunEvent(this.current, event);
     this.dirty = true;
     this.writing ??= this.drain();
   }

@@ -3,7 +3,7 @@
 // interrupted run, or a phase whose tasks were all blocked).
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
-import { phaseReportBase, redactDeep, reduceRunState, writeFileAtomic, type RunEventSubscriber, type RunState } from '../events/index.js';
+import { applyRunEvent, phaseReportBase, redactDeep, writeFileAtomic, type RunEventSubscriber, type RunState } from '../events/index.js';
 import type { RunEvent } from '../events/types.js';
 import { redactSecrets } from '../util/secrets.js';
 import { renderPhaseMarkdown } from './phaseMarkdown.js';
@@ -21,8 +21,11 @@ export class PhaseReporter implements RunEventSubscriber {
   }
 
   onEvent(event: RunEvent): void {
-    this.state = reduceRunState(this.state, event);
-    const snapshot = this.state;
+    const state = (this.state = applyRunEvent(this.state, event));
+    if (event.type !== 'phase:end' && event.type !== 'run:end') return;
+    // The report is written later while events keep updating the state in place: it gets
+    // a copy of the state as it is now (records are replaced, not changed, so shallow is enough).
+    const snapshot = snapshotOf(state);
     if (event.type === 'phase:end') {
       this.written.add(event.phase);
       this.enqueue(() => this.writePhase(snapshot, event.phase));
@@ -62,4 +65,8 @@ export class PhaseReporter implements RunEventSubscriber {
     await writeFileAtomic(path.join(this.options.runDir, 'summary.json'), `${JSON.stringify(redactDeep(summary), null, 2)}\n`);
     await writeFileAtomic(path.join(this.options.runDir, 'summary.md'), redactSecrets(renderSummaryMarkdown(summary, state)));
   }
+}
+
+function snapshotOf(state: RunState): RunState {
+  return { ...state, tasks: { ...state.tasks }, phases: [...state.phases], notices: [...state.notices] };
 }
