@@ -14,10 +14,20 @@ export class StateFileWriter implements RunEventSubscriber {
   private dirty = false;
   private writing: Promise<void> | undefined;
   private lastError: unknown;
+  /** Kept even when a later write succeeds: the bus stops the run on the first failure. */
+  private firstError: unknown;
 
   constructor(options: { runDir: string; initial?: RunState }) {
     this.file = path.join(options.runDir, 'state.json');
     this.current = options.initial;
+  }
+
+  get describe(): string {
+    return `the state file ${this.file}`;
+  }
+
+  failure(): unknown {
+    return this.firstError;
   }
 
   get state(): RunState | undefined {
@@ -53,6 +63,7 @@ export class StateFileWriter implements RunEventSubscriber {
           this.lastError = undefined;
         } catch (error) {
           this.lastError = error;
+          this.firstError ??= error;
         }
       }
     } finally {

@@ -18,12 +18,14 @@ export interface ResumePoint {
   /** The run's state as the stopped process left it; the resumed run's state continues it. */
   state: RunState;
   settled: Record<string, 'succeeded' | 'cached'>;
-  /** Tasks the run left running or interrupted: their uncommitted outputs are expected. */
+  /** Tasks the run left unfinished (pending, running, interrupted): their uncommitted outputs are expected. */
   unfinished: string[];
   histories(graph: TaskGraph, workspaceDir: string): Promise<Map<string, Anthropic.MessageParam[]>>;
 }
 
-const UNFINISHED = new Set(['running', 'verifying', 'repairing', 'interrupted']);
+// 'pending' too: a run stopped because its state could not be written (a full disk) may
+// have started tasks the state file never heard of; their outputs are the run's own.
+const UNFINISHED = new Set(['pending', 'running', 'verifying', 'repairing', 'interrupted']);
 
 export async function loadResumePoint(reportsDir: string, resume: true | string): Promise<ResumePoint> {
   let runId: string;

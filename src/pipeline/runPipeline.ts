@@ -143,20 +143,26 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       now,
     });
 
-    const result = await executeGraph({
-      tasks: graph.tasks, // the executor orders them itself (topological, then phase, then file order)
-      phases: graph.phases.map((p) => p.id),
-      concurrency,
-      phaseBarriers: options.phaseBarriers ?? false,
-      failFast: options.failFast ?? false,
-      signal: options.signal,
-      initial: scope.initial,
-      runTask,
-      emit,
-      now,
-    });
-
-    emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
+    let result: Awaited<ReturnType<typeof executeGraph>>;
+    try {
+      result = await executeGraph({
+        tasks: graph.tasks, // the executor orders them itself (topological, then phase, then file order)
+        phases: graph.phases.map((p) => p.id),
+        concurrency,
+        phaseBarriers: options.phaseBarriers ?? false,
+        failFast: options.failFast ?? false,
+        signal: options.signal,
+        initial: scope.initial,
+        runTask,
+        emit,
+        now,
+      });
+      emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
+    } catch (error) {
+      // A record could not be written (or the scheduler broke): keep what can still be kept.
+      await recorders.close().catch(() => undefined);
+      throw error;
+    }
     await recorders.close();
     return {
       runId,
