@@ -19,6 +19,7 @@ import type { RunOptions, RunSummary } from './options.js';
 import { newRunId } from './runId.js';
 import { assertKnownTasks, selectTasks, type RunScope } from './scope.js';
 import { buildSharedContext } from './sharedContext.js';
+import { assertUsableDirectory } from './usableDirectory.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
 
 const EXIT_CODES = { succeeded: 0, failed: 1, interrupted: 130, running: 1 } as const;
@@ -43,6 +44,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
   const workspaceDir = path.resolve(options.workspaceDir);
   const reportsDir = path.resolve(options.reportsDir);
+  assertUsableDirectory(workspaceDir, 'the workspace', '--workspace');
+  assertUsableDirectory(reportsDir, 'the reports directory', '--reports');
   const resumePoint = options.resume ? await loadResumePoint(reportsDir, options.resume) : undefined;
   const runId = resumePoint?.runId ?? newRunId(now());
   const runDir = path.join(reportsDir, 'runs', runId);
