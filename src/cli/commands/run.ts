@@ -4,6 +4,7 @@ import { relative } from 'node:path';
 import { loadFaultPlan, parseLatencyOption } from '../../agent/index.js';
 import { UserError } from '../../errors.js';
 import { runPipeline } from '../../pipeline/index.js';
+import { withholdSecretsFromProcess } from '../../util/secrets.js';
 import { defineCommand } from '../command.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
 import { parseIntegerOption } from '../optionValues.js';
@@ -53,6 +54,10 @@ export default defineCommand({
     };
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    // The run keeps its own copy; this process forgets the secrets, so nothing it starts
+    // (git, python, a tool) inherits them, and redaction still knows them.
+    const env = { ...io.env };
+    withholdSecretsFromProcess(env);
     try {
       const summary = await runPipeline({
         ...paths,
@@ -68,7 +73,7 @@ export default defineCommand({
         failFast: values['fail-fast'],
         scriptedLatency: values['scripted-latency'] ? await parseLatencyOption(values['scripted-latency']) : undefined,
         scriptedFaults: values['scripted-faults'] ? await loadFaultPlan(values['scripted-faults']) : undefined,
-        env: { ...io.env },
+        env,
         signal: controller.signal,
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
       });
