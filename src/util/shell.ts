@@ -57,7 +57,7 @@ class OutputCollector {
  */
 const LAUNCHER = [
   'exec 3<&0',
-  'bash -c "$1" </dev/null &',
+  'bash -c "$1" </dev/null 3<&- &',
   'command_pid=$!',
   '{ read -r -u 3 _; kill -KILL 0; } &',
   'watcher_pid=$!',
@@ -70,7 +70,9 @@ const LAUNCHER = [
 export function runShellCommand(command: string, options: ShellOptions): Promise<ShellResult> {
   const { signal } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', LAUNCHER, 'flux-triton-launcher', command], {
+    // --norc: with a socket on stdin (how Node makes pipes) bash would think sshd started it
+    // and read ~/.bashrc.
+    const child = spawn('bash', ['--norc', '-c', LAUNCHER, 'flux-triton-launcher', command], {
       cwd: options.cwd,
       env: scrubEnv(options.env ?? process.env),
       detached: true, // its own process group, so the whole tree can be killed
