@@ -12,7 +12,7 @@ import type { CommitInfo, RunEvent } from '../events/types.js';
 import { analyzeGraph } from '../graph/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
-import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
+import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace, ScopeGuard } from '../workspace/index.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -137,6 +137,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       python: resolvePython(env, projectRoot),
       env,
       commitQueue: new CommitQueue(workspaceDir),
+      scopeGuard: await ScopeGuard.open(workspaceDir),
       taskCommits,
       histories,
       force: options.force ?? false,

@@ -10,7 +10,7 @@ import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
 import { checkEnvironment } from '../verify/commandCheck.js';
 import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
-import { setAsideOutputs, type CommitQueue } from '../workspace/index.js';
+import { describeViolation, setAsideChanges, setAsideOutputs, type CommitQueue, type ScopeGuard, type ScopeViolation } from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
 import { collectNeededFiles } from './neededFiles.js';
@@ -33,6 +33,8 @@ export interface TaskRunnerDeps {
   /** The run's environment (before secrets are stripped for tools and checks). */
   env: NodeJS.ProcessEnv;
   commitQueue: CommitQueue;
+  /** Checks after each task that nothing outside the outputs changed and HEAD did not move. */
+  scopeGuard: ScopeGuard;
   /** The latest commit of every task in the workspace; updated as this run commits. */
   taskCommits: Map<string, TaskCommitRef>;
   /** Conversations to continue, by task (resume). */
@@ -55,6 +57,18 @@ function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
 export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, ctx: TaskContext) => Promise<TaskOutcome> {
   const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
   const at = (): string => deps.now().toISOString();
+  const inFlight = new Set<string>();
+  const violations = new Map<string, ScopeViolation>();
+
+  /** Out-of-scope changes fail the task. Tasks running alongside may write their own outputs meanwhile. */
+  const checkScope = async (task: TaskSpec): Promise<TaskOutcome | undefined> => {
+    // The outputs allowed are read when the check runs (in the queue), not when it is queued.
+    const allowedNow = (): string[] => [...new Set([task.id, ...inFlight])].flatMap((id) => specs.get(id)?.outputs ?? []);
+    const violation = await deps.commitQueue.run(() => deps.scopeGuard.check(allowedNow()));
+    if (!violation) return undefined;
+    violations.set(task.id, violation);
+    return { state: 'failed', reason: `changes outside the task's scope: ${describeViolation(violation)}` };
+  };
 
   const runTask = async (scheduled: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome> => {
     const task = specs.get(scheduled.id) as TaskSpec;
@@ -141,6 +155,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     }
 
     reportUsage();
+    const outOfScope = await checkScope(task);
+    if (outOfScope) return outOfScope;
     const commit = await deps.commitQueue.commitTask({
       taskId: task.id,
       title: task.title,
@@ -152,6 +168,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       trailers: { 'Input-Hash': inputHash },
     });
     if (commit) {
+      deps.scopeGuard.committed(commit.sha);
       deps.taskCommits.set(task.id, { sha: commit.sha, inputHash, runId: deps.runId });
       deps.emit({ type: 'task:commit', at: at(), task: task.id, commit });
       return { state: 'succeeded' };
@@ -162,15 +179,35 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
 
   return async (scheduled, ctx) => {
     let outcome: TaskOutcome;
+    inFlight.add(scheduled.id);
     try {
       outcome = await runTask(scheduled, ctx);
+      // A task that failed on its own may still have changed what it must not.
+      if (outcome.state === 'failed' && !violations.has(scheduled.id)) {
+        const failedScope = await checkScope(specs.get(scheduled.id) as TaskSpec);
+        if (failedScope) outcome = { state: 'failed', reason: `${outcome.reason}; ${failedScope.state === 'failed' ? failedScope.reason : ''}` };
+      }
     } catch (error) {
       outcome = { state: 'failed', reason: (error as Error).message };
+    } finally {
+      inFlight.delete(scheduled.id);
     }
     // Interrupted work stays in place for --resume; failed work is set aside.
     if (outcome.state === 'failed') {
       const task = specs.get(scheduled.id) as TaskSpec;
       const destination = path.join(deps.failedOutputsDir, task.id);
+      const violation = violations.get(task.id);
+      if (violation && violation.outOfScope.length > 0) {
+        const strayDir = path.join(destination, 'out-of-scope');
+        const moved = await deps.commitQueue.run(() => setAsideChanges(deps.workspaceDir, violation.outOfScope, strayDir));
+        deps.emit({
+          type: 'run:notice',
+          at: at(),
+          level: 'warn',
+          task: task.id,
+          message: `${task.id} changed files outside its outputs (${moved.join(', ')}): copied to ${strayDir} and restored in the workspace`,
+        });
+      }
       const moved = await deps.commitQueue.run(() => setAsideOutputs(deps.workspaceDir, task.outputs, destination));
       if (moved.length > 0) {
         deps.emit({
