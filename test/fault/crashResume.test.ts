@@ -1,0 +1,75 @@
+// Crash/resume torture: the built CLI is SIGKILLed at seeded random moments, repeatedly
+// (a resume can be killed too), then resumed until the run finishes. Each project must
+// end with every task committed exactly once, and every record parsing line by line.
+// Size: FLUX_TORTURE_KILLS kills in all (default 20), seed FLUX_TORTURE_SEED (default 13).
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { makeProject, type Project } from '../pipeline/fixture.js';
+import { commitsPerTask, mainJs, onlyRunId, runDir, startRun, writeLatencyPlan, SMALL, type Finished } from '../cli-run/helpers.js';
+import { expectRecordsParse, within } from './helpers.js';
+
+const KILLS = Number(process.env.FLUX_TORTURE_KILLS ?? 20);
+const SEED = Number(process.env.FLUX_TORTURE_SEED ?? 13);
+/** Kills per project before it is let run to the end. */
+const KILLS_PER_PROJECT = 4;
+/** A run here takes about 1.5 s; kills land anywhere in it, the start included. */
+const KILL_WINDOW_MS = 1_800;
+const DEADLINE_MS = 30_000;
+
+/** mulberry32: small, seeded, good enough to place kills. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+beforeAll(() => {
+  expect(existsSync(mainJs), 'build first: npm run build').toBe(true);
+});
+
+/** Starts the run, or resumes it once a run directory exists. */
+function attempt(project: Project, latency: string) {
+  const resume = onlyRunId(project) !== undefined;
+  return startRun(project, ['--scripted-latency', latency, ...(resume ? ['--resume'] : [])]);
+}
+
+/** A refusal that only says "wait": an empty lock from a kill in its first moments clears after 10 s. */
+async function finish(project: Project, latency: string): Promise<Finished> {
+  for (let tries = 0; ; tries++) {
+    const out = await within(attempt(project, latency), DEADLINE_MS);
+    if (out.code === 2 && /already succeeded/.test(out.stderr)) return { ...out, code: 0 };
+    if (out.code === 2 && /clears itself/.test(out.stderr) && tries < 3) {
+      await new Promise((r) => setTimeout(r, 10_500));
+      continue;
+    }
+    return out;
+  }
+}
+
+describe(`SIGKILL at ${KILLS} seeded random moments (seed ${SEED}), then --resume`, () => {
+  const projects = Math.ceil(KILLS / KILLS_PER_PROJECT);
+  const next = random(SEED);
+  for (let p = 0; p < projects; p++) {
+    const kills = Math.min(KILLS_PER_PROJECT, KILLS - p * KILLS_PER_PROJECT);
+    const moments = Array.from({ length: kills }, () => Math.round(next() * KILL_WINDOW_MS));
+    it(`project ${p + 1}: killed at ${moments.join(', ')} ms, resumed: every task committed once, records parse`, async () => {
+      const project = makeProject(SMALL);
+      const latency = writeLatencyPlan(project, { defaultMs: 60 });
+      for (const moment of moments) {
+        const running = attempt(project, latency);
+        await new Promise((r) => setTimeout(r, moment));
+        running.child.kill('SIGKILL');
+        await running.done;
+      }
+      const out = await finish(project, latency);
+      expect(out.code, out.stderr).toBe(0);
+      expect(Object.fromEntries(commitsPerTask(project.workspaceDir))).toEqual(Object.fromEntries(SMALL.map((t) => [t.id, 1])));
+      expectRecordsParse(runDir(project, onlyRunId(project) as string));
+    }, 120_000);
+  }
+});
