@@ -132,7 +132,6 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         turns: task.turns + 1,
         model: task.model ?? event.turn.model,
         usage: addUsage(task.usage, event.turn.usage),
-        retries: task.retries + event.turn.retries,
       }));
     case 'task:usage':
       return updateTask(state, event.task, (task) => ({
@@ -157,7 +156,10 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
     case 'run:notice': {
       const notice: RunNotice = { at: event.at, level: event.level, message: event.message };
       if (event.task) notice.task = event.task;
-      return { ...state, notices: [...state.notices, notice] };
+      const noted = { ...state, notices: [...state.notices, notice] };
+      // Counted here, not from turns: a task whose turn failed every retry has no turn to carry them.
+      if (event.kind === 'turn-retry' && event.task) return updateTask(noted, event.task, (task) => ({ ...task, retries: task.retries + 1 }));
+      return noted;
     }
     case 'run:end':
       return { ...state, status: event.status, endedAt: event.at };

@@ -62,7 +62,15 @@ export type RunEvent =
   | { type: 'task:usage'; at: string; task: string; usage: Usage; model: string }
   | { type: 'phase:start'; at: string; phase: string }
   | { type: 'phase:end'; at: string; phase: string }
-  | { type: 'run:notice'; at: string; level: 'info' | 'warn'; message: string; task?: string }
+  | {
+      type: 'run:notice';
+      at: string;
+      level: 'info' | 'warn';
+      message: string;
+      task?: string;
+      /** 'turn-retry': a turn of `task` is retried after a transient failure (counted in the task's retries). */
+      kind?: 'turn-retry';
+    }
   | { type: 'run:end'; at: string; runId: string; status: RunStatus };
 
 export type RunEventType = RunEvent['type'];

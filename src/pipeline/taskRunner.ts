@@ -48,6 +48,12 @@ export interface TaskRunnerDeps {
   now(): Date;
 }
 
+/** "200 ms", "1.5 s", "30 s": a wait under a second must not read as "0 s". */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
+}
+
 function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
   if (outcome.reason === 'aborted') return { state: 'interrupted', reason: `interrupted ${when}` };
   const detail = outcome.message ? `: ${outcome.message}` : '';
@@ -108,7 +114,9 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
           at: at(),
           level: 'warn',
           task: task.id,
-          message: `${task.id}: ${failure.message}; retrying turn ${failure.turn} in ${Math.round(failure.waitMs / 1000)} s (attempt ${failure.attempt})`,
+          kind: 'turn-retry',
+          // No task id in the text: the notice carries it, and every view prints it once.
+          message: `${failure.message}; retrying turn ${failure.turn} in ${formatWait(failure.waitMs)} (attempt ${failure.attempt})`,
         });
       },
     });

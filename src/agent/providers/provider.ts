@@ -59,6 +59,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
           ...(baseURL ? { baseURL } : {}),
           ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
           defaultHeaders: taskHeaders(task),
+          logLevel: 'off', // failures reach the user through retry notices and task reasons, once
         }),
       describe: () =>
         `Provider: anthropic (Claude API at ${baseURL ?? 'https://api.anthropic.com'}, key from ANTHROPIC_API_KEY). ` +
@@ -85,6 +86,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         baseURL: server.url,
         ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
         defaultHeaders: taskHeaders(task),
+        logLevel: 'off',
       }),
     describe: () =>
       `Provider: scripted (offline, ${why}): replaying ${opts.scriptsDir} from a local server at ${server.url}; no Claude API calls are made. ` +
