@@ -108,6 +108,8 @@ function describe(event: RunEvent): { level: Level; message: string; fields: Rec
     }
     case 'task:commit':
       return { level: 'info', message: `${event.task} committed ${event.commit.sha.slice(0, 7)}`, fields: { task: event.task, sha: event.commit.sha, files: event.commit.files } };
+    case 'task:outputs':
+      return { level: 'debug', message: `${event.task} outputs ${event.fingerprint.slice(0, 12)}`, fields: { task: event.task, fingerprint: event.fingerprint } };
     case 'task:usage':
       return { level: 'debug', message: `${event.task} usage`, fields: { task: event.task, model: event.model, usage: event.usage } };
     case 'phase:start':

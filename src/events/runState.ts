@@ -39,6 +39,8 @@ export interface TaskRecord {
   commit?: CommitInfo;
   /** Transient API failures retried across all turns. */
   retries: number;
+  /** Hash of the outputs after the agent's last turn (see task:outputs). */
+  outputsFingerprint?: string;
 }
 
 export interface RunNotice {
@@ -133,6 +135,8 @@ export function reduceRunState(state: RunState | undefined, event: RunEvent): Ru
         model: task.model ?? event.turn.model,
         usage: addUsage(task.usage, event.turn.usage),
       }));
+    case 'task:outputs':
+      return updateTask(state, event.task, (task) => ({ ...task, outputsFingerprint: event.fingerprint }));
     case 'task:usage':
       return updateTask(state, event.task, (task) => ({
         ...task,

@@ -62,6 +62,8 @@ export type RunEvent =
   | { type: 'task:usage'; at: string; task: string; usage: Usage; model: string }
   | { type: 'phase:start'; at: string; phase: string }
   | { type: 'phase:end'; at: string; phase: string }
+  /** What the task's outputs held after a turn (a hash), so resume can tell a hand edit from the agent's work. */
+  | { type: 'task:outputs'; at: string; task: string; fingerprint: string }
   | {
       type: 'run:notice';
       at: string;

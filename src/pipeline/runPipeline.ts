@@ -19,6 +19,7 @@ import type { RunOptions, RunSummary } from './options.js';
 import { newRunId } from './runId.js';
 import { assertKnownTasks, selectTasks, type RunScope } from './scope.js';
 import { buildSharedContext } from './sharedContext.js';
+import { findEditedLeftovers } from './resumeEdits.js';
 import { assertUsableDirectory } from './usableDirectory.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
 
@@ -95,6 +96,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       }
     }
 
+    // Hand edits to what an interrupted agent left behind: said out loud, and marked in the commit.
+    const editedLeftovers = resumePoint ? await findEditedLeftovers(workspaceDir, graph, resumePoint.state, resumePoint.unfinished) : [];
+
     const bus = new RunEventBus();
     const recorders = attachRecorders(bus, {
       runDir,
@@ -123,6 +127,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       const ref = taskCommits.get(taskId) as TaskCommitRef;
       emit({ type: 'task:commit', at: now().toISOString(), task: taskId, commit: await describeCommit(workspaceDir, ref.sha) });
     }
+    for (const edited of editedLeftovers) emit({ type: 'run:notice', at: now().toISOString(), level: 'warn', task: edited.task, message: edited.message });
     // A lock left by a killed run was cleared on the way in; say so rather than do it silently.
     if (lock.staleLockCleared) emit({ type: 'run:notice', at: now().toISOString(), level: 'warn', message: lock.staleLockCleared.message });
 
@@ -138,6 +143,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       env,
       commitQueue: new CommitQueue(workspaceDir),
       scopeGuard: await ScopeGuard.open(workspaceDir),
+      editedOnResume: new Set(editedLeftovers.map((e) => e.task)),
       taskCommits,
       histories,
       force: options.force ?? false,

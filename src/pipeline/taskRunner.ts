@@ -10,7 +10,7 @@ import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
 import { checkEnvironment } from '../verify/commandCheck.js';
 import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
-import { describeViolation, setAsideChanges, setAsideOutputs, type CommitQueue, type ScopeGuard, type ScopeViolation } from '../workspace/index.js';
+import { describeViolation, outputsFingerprint, setAsideChanges, setAsideOutputs, type CommitQueue, type ScopeGuard, type ScopeViolation } from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
 import { collectNeededFiles } from './neededFiles.js';
@@ -35,6 +35,8 @@ export interface TaskRunnerDeps {
   commitQueue: CommitQueue;
   /** Checks after each task that nothing outside the outputs changed and HEAD did not move. */
   scopeGuard: ScopeGuard;
+  /** Resumed tasks whose leftover outputs were edited by someone else meanwhile. */
+  editedOnResume?: ReadonlySet<string>;
   /** The latest commit of every task in the workspace; updated as this run commits. */
   taskCommits: Map<string, TaskCommitRef>;
   /** Conversations to continue, by task (resume). */
@@ -64,6 +66,18 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
   const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
   const at = (): string => deps.now().toISOString();
   const inFlight = new Set<string>();
+  /** Per task, the hash of its outputs being taken after its latest turn. */
+  const fingerprints = new Map<string, Promise<void>>();
+  const noteOutputs = (task: TaskSpec): void => {
+    const previous = fingerprints.get(task.id) ?? Promise.resolve();
+    fingerprints.set(
+      task.id,
+      previous
+        .then(() => outputsFingerprint(deps.workspaceDir, task.outputs))
+        .then((fingerprint) => deps.emit({ type: 'task:outputs', at: at(), task: task.id, fingerprint }))
+        .catch(() => undefined), // a hash is a hint for resume, never a reason to fail the task
+    );
+  };
   const violations = new Map<string, ScopeViolation>();
 
   /** Out-of-scope changes fail the task. Tasks running alongside may write their own outputs meanwhile. */
@@ -106,6 +120,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       onTurn: (turn: TurnRecord) => {
         usage = addUsage(usage, turn.usage);
         deps.emit({ type: 'task:turn', at: at(), task: task.id, turn });
+        noteOutputs(task);
       },
       onTransientFailure: (failure) => {
         if (failure.status === 429) ctx.rateLimited();
@@ -173,7 +188,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       runId: deps.runId,
       tokens: usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens,
       outputs: task.outputs,
-      trailers: { 'Input-Hash': inputHash },
+      trailers: { 'Input-Hash': inputHash, ...(deps.editedOnResume?.has(task.id) ? { 'Resumed-With-Edits': 'outputs were edited by hand while the run was stopped' } : {}) },
     });
     if (commit) {
       deps.scopeGuard.committed(commit.sha);
@@ -199,6 +214,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       outcome = { state: 'failed', reason: (error as Error).message };
     } finally {
       inFlight.delete(scheduled.id);
+      await fingerprints.get(scheduled.id);
+      fingerprints.delete(scheduled.id);
     }
     // Interrupted work stays in place for --resume; failed work is set aside.
     if (outcome.state === 'failed') {
