@@ -3,11 +3,12 @@
 // a clear message and exit 74, the lock released, and a --resume must finish the work
 // with every record parsing and every task committed once.
 import { execFileSync } from 'node:child_process';
-import { existsSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeProject } from '../pipeline/fixture.js';
-import { mainJs, onlyRunId, readEvents, runCli, runDir, startRun, waitFor, writeLatencyPlan, SMALL } from '../cli-run/helpers.js';
+import { mainJs, onlyRunId, readEvents, readState, runCli, runDir, startRun, waitFor, writeLatencyPlan, SMALL } from '../cli-run/helpers.js';
 import { canMountTmpfs, resizeDisk, smallDisk, unmountAll } from './filesystems.js';
 import { expectCleanFailure, expectEveryTaskCommittedOnce, expectRecordsParse, within } from './helpers.js';
 
@@ -57,6 +58,24 @@ describe.runIf(canMountTmpfs)('reports on a full disk (tmpfs; needs root)', () =
     expect(resumed.code, resumed.stderr).toBe(0);
     expectEveryTaskCommittedOnce(project);
     expectRecordsParse(runDir(project, runId));
+  });
+});
+
+describe.runIf(canMountTmpfs)('workspace on a full disk (tmpfs; needs root)', () => {
+  it('a commit that fails for space fails the task, sets its outputs aside (staged ones too), and the rerun is not refused', async () => {
+    // Random text compresses badly, so the file fits but the file plus its git object do not.
+    const big = randomBytes(450 * 1024).toString('base64');
+    const project = makeProject([{ id: 'C1', phase: 'configs', turns: [{ text: 'Writing.', tools: [{ Write: { file_path: 'out/C1.txt', content: big } }] }, { text: 'Done.' }] }]);
+    project.workspaceDir = path.join(smallDisk(1024), 'ws');
+    const out = await within(startRun(project), DEADLINE_MS);
+    expect(out.code, out.stderr).toBe(1);
+    expect(out.stderr).not.toMatch(/internal error/);
+    const runId = onlyRunId(project) as string;
+    expect(readState(project, runId).tasks.C1?.reason).toMatch(/No space left on device/);
+    expect(readFileSync(path.join(runDir(project, runId), 'failed', 'C1', 'out', 'C1.txt'), 'utf8')).toBe(big);
+    expect(execFileSync('git', ['-C', project.workspaceDir, 'status', '--porcelain'], { encoding: 'utf8' })).toBe('');
+    const again = await within(startRun(project), DEADLINE_MS);
+    expect(again.stderr).not.toMatch(/uncommitted change/);
   });
 });
 
