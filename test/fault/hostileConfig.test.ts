@@ -84,6 +84,24 @@ describe('hostile YAML', () => {
   });
 });
 
+describe('huge graphs (bounded size)', () => {
+  it('validate of a 3 000-task graph finishes within its deadline', async () => {
+    const project = makeProject(SMALL);
+    const graph = parse(readFileSync(project.graphFile, 'utf8')) as { tasks: Record<string, unknown>[] };
+    const template = graph.tasks[0] as Record<string, unknown>;
+    graph.tasks = Array.from({ length: 3000 }, (_, i) => ({
+      ...template,
+      id: `T${i}`,
+      needs: i > 0 ? [`T${Math.floor(i / 2)}`] : [],
+      outputs: [`out/${i % 50}/T${i}.txt`],
+      verify: [{ run: `test -s out/${i % 50}/T${i}.txt` }],
+    }));
+    writeFileSync(project.graphFile, stringify(graph));
+    const out = await cli(project, ['validate', '--graph', project.graphFile, '--agents', project.agentsDir]);
+    expect(out.code, out.stdout + out.stderr).toBe(0);
+  });
+});
+
 describe('paths that cannot work', () => {
   it('--graph naming a directory', async () => {
     const project = makeProject(SMALL);
