@@ -3,13 +3,13 @@
 // transcript so the agent continues instead of starting over.
 import type Anthropic from '@anthropic-ai/sdk';
 import { existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTaskMessage } from '../agent/index.js';
 import type { TurnRecord } from '../agent/types.js';
 import type { TaskGraph, TaskSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { readRunState, readTranscript, transcriptFile, type RunState } from '../events/index.js';
+import { readEventLog, readRunState, readTranscript, reduceRunState, transcriptFile, type RunState } from '../events/index.js';
 import { listRuns } from '../report/index.js';
 import { collectNeededFiles } from './neededFiles.js';
 
@@ -30,20 +30,21 @@ const UNFINISHED = new Set(['pending', 'running', 'verifying', 'repairing', 'int
 export async function loadResumePoint(reportsDir: string, resume: true | string): Promise<ResumePoint> {
   let runId: string;
   if (resume === true) {
-    const runs = await listRuns(reportsDir);
-    const latest = runs[0];
+    const latest = await latestRunId(reportsDir);
     if (!latest) throw new UserError(`there is no run to resume in ${reportsDir}`, 'Start one with flux-triton run.');
-    runId = latest.runId;
+    runId = latest;
   } else {
     runId = resume;
   }
   const runDir = path.join(reportsDir, 'runs', runId);
   const stateFile = path.join(runDir, 'state.json');
-  if (!existsSync(stateFile)) {
+  const eventsFile = path.join(runDir, 'events.ndjson');
+  if (!existsSync(stateFile) && !existsSync(eventsFile)) {
     const known = (await listRuns(reportsDir)).map((r) => r.runId);
     throw new UserError(`no run ${runId} in ${reportsDir}`, known.length ? `Runs: ${known.join(', ')}` : 'Start one with flux-triton run.');
   }
-  const state = await readRunState(stateFile);
+  // Killed before its first state write: the event log is the record to rebuild it from.
+  const state = existsSync(stateFile) ? await readRunState(stateFile) : stateFromEvents(runId, eventsFile);
   if (state.status === 'succeeded') {
     throw new UserError(`run ${runId} already succeeded; there is nothing to resume`, 'Start a new run with flux-triton run (unchanged tasks are cached).');
   }
@@ -106,4 +107,29 @@ export function conversationFromTurns(taskMessage: string, turns: readonly TurnR
     }
   }
   return lastComplete > 0 ? messages.slice(0, lastComplete) : undefined;
+}
+
+/**
+ * The newest run: the latest listed one (it has a state file), or a newer run directory
+ * that only has an event log (killed before its first state write). Run ids sort by time.
+ */
+async function latestRunId(reportsDir: string): Promise<string | undefined> {
+  const runsDir = path.join(reportsDir, 'runs');
+  const listed = (await listRuns(reportsDir))[0]?.runId;
+  const unlisted = existsSync(runsDir)
+    ? (await readdir(runsDir)).filter((name) => existsSync(path.join(runsDir, name, 'events.ndjson')) && !existsSync(path.join(runsDir, name, 'state.json')))
+    : [];
+  return [...(listed ? [listed] : []), ...unlisted].sort().at(-1);
+}
+
+function stateFromEvents(runId: string, eventsFile: string): RunState {
+  let state: RunState | undefined;
+  for (const event of readEventLog(eventsFile)) state = reduceRunState(state, event);
+  if (!state) {
+    throw new UserError(
+      `run ${runId} was stopped before it recorded anything; there is nothing to resume`,
+      'Start a new run with flux-triton run (its run directory can be deleted).',
+    );
+  }
+  return state;
 }

@@ -2,10 +2,11 @@
 // (a resume can be killed too), then resumed until the run finishes. Each project must
 // end with every task committed exactly once, and every record parsing line by line.
 // Size: FLUX_TORTURE_KILLS kills in all (default 20), seed FLUX_TORTURE_SEED (default 13).
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, type Project } from '../pipeline/fixture.js';
-import { commitsPerTask, mainJs, onlyRunId, runDir, startRun, writeLatencyPlan, SMALL, type Finished } from '../cli-run/helpers.js';
+import { commitsPerTask, mainJs, readEvents, runDir, startRun, waitFor, writeLatencyPlan, SMALL, type Finished } from '../cli-run/helpers.js';
 import { expectRecordsParse, within } from './helpers.js';
 
 const KILLS = Number(process.env.FLUX_TORTURE_KILLS ?? 20);
@@ -28,21 +29,45 @@ function random(seed: number): () => number {
   };
 }
 
+/** A run directory with neither state nor any event: resuming it is refused, so start afresh. */
+function latestRunRecordedNothing(project: Project): boolean {
+  const id = latestRun(project);
+  if (!id) return false;
+  const dir = runDir(project, id);
+  const events = path.join(dir, 'events.ndjson');
+  return !existsSync(path.join(dir, 'state.json')) && (!existsSync(events) || !readFileSync(events, 'utf8').includes('"run:start"'));
+}
+
 beforeAll(() => {
   expect(existsSync(mainJs), 'build first: npm run build').toBe(true);
 });
 
-/** Starts the run, or resumes it once a run directory exists. */
-function attempt(project: Project, latency: string) {
-  const resume = onlyRunId(project) !== undefined;
+/** The newest run directory (run ids sort by time). */
+function latestRun(project: Project): string | undefined {
+  const dir = path.join(project.reportsDir, 'runs');
+  return existsSync(dir) ? readdirSync(dir).sort().at(-1) : undefined;
+}
+
+/** Starts the run, or resumes it once a run directory exists (unless told to start afresh). */
+function attempt(project: Project, latency: string, fresh = false) {
+  const resume = !fresh && latestRun(project) !== undefined;
   return startRun(project, ['--scripted-latency', latency, ...(resume ? ['--resume'] : [])]);
 }
 
-/** A refusal that only says "wait": an empty lock from a kill in its first moments clears after 10 s. */
+/**
+ * Refusals that only say "wait" (an empty lock from a kill in its first moments clears
+ * after 10 s) or "start afresh" (killed before it recorded anything) are followed.
+ */
 async function finish(project: Project, latency: string): Promise<Finished> {
+  let fresh = false;
   for (let tries = 0; ; tries++) {
-    const out = await within(attempt(project, latency), DEADLINE_MS);
+    const out = await within(attempt(project, latency, fresh), DEADLINE_MS);
+    fresh = false;
     if (out.code === 2 && /already succeeded/.test(out.stderr)) return { ...out, code: 0 };
+    if (out.code === 2 && /before it recorded anything/.test(out.stderr) && tries < 3) {
+      fresh = true;
+      continue;
+    }
     if (out.code === 2 && /clears itself/.test(out.stderr) && tries < 3) {
       await new Promise((r) => setTimeout(r, 10_500));
       continue;
@@ -61,7 +86,7 @@ describe(`SIGKILL at ${KILLS} seeded random moments (seed ${SEED}), then --resum
       const project = makeProject(SMALL);
       const latency = writeLatencyPlan(project, { defaultMs: 60 });
       for (const moment of moments) {
-        const running = attempt(project, latency);
+        const running = attempt(project, latency, latestRunRecordedNothing(project));
         await new Promise((r) => setTimeout(r, moment));
         running.child.kill('SIGKILL');
         await running.done;
@@ -69,7 +94,24 @@ describe(`SIGKILL at ${KILLS} seeded random moments (seed ${SEED}), then --resum
       const out = await finish(project, latency);
       expect(out.code, out.stderr).toBe(0);
       expect(Object.fromEntries(commitsPerTask(project.workspaceDir))).toEqual(Object.fromEntries(SMALL.map((t) => [t.id, 1])));
-      expectRecordsParse(runDir(project, onlyRunId(project) as string));
+      expectRecordsParse(runDir(project, latestRun(project) as string));
     }, 120_000);
   }
+});
+
+describe('killed before its first state write', () => {
+  it('--resume rebuilds the state from the event log and finishes the run', async () => {
+    const project = makeProject(SMALL);
+    const latency = writeLatencyPlan(project, { defaultMs: 150 });
+    const running = attempt(project, latency);
+    const runId = await waitFor('the run directory', () => latestRun(project), { running });
+    await waitFor('a first commit', () => readEvents(project, runId).some((e) => e.type === 'task:commit'), { running });
+    running.child.kill('SIGKILL');
+    await running.done;
+    rmSync(path.join(runDir(project, runId), 'state.json'), { force: true }); // as if the kill came before it was written
+    const out = await within(attempt(project, latency), DEADLINE_MS);
+    expect(out.code, out.stderr).toBe(0);
+    expect(Object.fromEntries(commitsPerTask(project.workspaceDir))).toEqual(Object.fromEntries(SMALL.map((t) => [t.id, 1])));
+    expectRecordsParse(runDir(project, runId));
+  });
 });

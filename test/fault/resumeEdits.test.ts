@@ -19,7 +19,8 @@ async function killedMidM1(edit: boolean) {
     { text: 'Checking again.', tools: [{ Read: { file_path: 'brief.md' } }] },
     { text: 'M1 is written.' },
   ]);
-  const latency = writeLatencyPlan(project, { defaultMs: 0, perTask: { M1: 500 } });
+  // Slow enough that M1 is still mid-session when the kill lands, even on a loaded machine.
+  const latency = writeLatencyPlan(project, { defaultMs: 0, perTask: { M1: 1500 } });
   const running = startRun(project, ['--scripted-latency', latency, '--concurrency', '2']);
   const runId = await waitFor('the run directory', () => onlyRunId(project), { running });
   await waitFor(
