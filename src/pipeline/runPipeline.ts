@@ -12,7 +12,7 @@ import type { CommitInfo, RunEvent } from '../events/types.js';
 import { analyzeGraph } from '../graph/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
-import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace, ScopeGuard } from '../workspace/index.js';
+import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, headSha, LOCK_FILE_NAME, prepareWorkspace, ScopeGuard } from '../workspace/index.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
 import type { RunOptions, RunSummary } from './options.js';
@@ -65,6 +65,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (existsSync(path.join(workspaceDir, '.git'))) {
       // On resume, what the unfinished tasks' agents had written is the run's own work in progress.
       const expected = resumePoint ? graph.tasks.filter((t) => resumePoint.unfinished.includes(t.id)).flatMap((t) => t.outputs) : [];
+      // No commit yet: a run was killed while preparing the workspace; what it wrote is redone below.
+      if ((await headSha(workspaceDir)) === null) expected.push('.gitignore', ...graph.context);
       await assertCleanWorkspace(workspaceDir, expected);
     }
     // allowDirty: checked just above, with the resumed run's own leftovers allowed; a second,

@@ -2,11 +2,11 @@
 // (a resume can be killed too), then resumed until the run finishes. Each project must
 // end with every task committed exactly once, and every record parsing line by line.
 // Size: FLUX_TORTURE_KILLS kills in all (default 20), seed FLUX_TORTURE_SEED (default 13).
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { makeProject, type Project } from '../pipeline/fixture.js';
-import { commitsPerTask, mainJs, readEvents, runDir, startRun, waitFor, writeLatencyPlan, SMALL, type Finished } from '../cli-run/helpers.js';
+import { commitsPerTask, git, mainJs, readEvents, runDir, startRun, waitFor, writeLatencyPlan, SMALL, type Finished } from '../cli-run/helpers.js';
 import { expectRecordsParse, within } from './helpers.js';
 
 const KILLS = Number(process.env.FLUX_TORTURE_KILLS ?? 20);
@@ -113,5 +113,21 @@ describe('killed before its first state write', () => {
     expect(out.code, out.stderr).toBe(0);
     expect(Object.fromEntries(commitsPerTask(project.workspaceDir))).toEqual(Object.fromEntries(SMALL.map((t) => [t.id, 1])));
     expectRecordsParse(runDir(project, runId));
+  });
+});
+
+describe('killed while preparing the workspace', () => {
+  it('context files staged but never committed are committed by the next run, not refused as dirty', async () => {
+    const project = makeProject(SMALL);
+    mkdirSync(project.workspaceDir, { recursive: true });
+    git(project.workspaceDir, 'init', '--quiet');
+    copyFileSync(path.join(project.root, 'tasks', 'context', 'brief.md'), path.join(project.workspaceDir, 'brief.md'));
+    writeFileSync(path.join(project.workspaceDir, '.gitignore'), '__pycache__/\n');
+    git(project.workspaceDir, 'add', '--', 'brief.md', '.gitignore'); // where the kill came: after add, before commit
+    const out = await within(attempt(project, writeLatencyPlan(project, { defaultMs: 0 }), true), DEADLINE_MS);
+    expect(out.code, out.stderr).toBe(0);
+    expect(Object.fromEntries(commitsPerTask(project.workspaceDir))).toEqual(Object.fromEntries(SMALL.map((t) => [t.id, 1])));
+    expect(git(project.workspaceDir, 'status', '--porcelain')).toBe('');
+    expect(git(project.workspaceDir, 'log', '--format=%s')).toMatch(/Add context files/);
   });
 });
