@@ -99,7 +99,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
 
     // Hand edits to what an interrupted agent left behind: said out loud, and marked in the commit.
-    const editedLeftovers = resumePoint ? await findEditedLeftovers(workspaceDir, graph, resumePoint.state, resumePoint.unfinished) : [];
+    const editedLeftovers = resumePoint ? await findEditedLeftovers(workspaceDir, graph, resumePoint.state, resumePoint.unfinished, path.join(runDir, 'events.ndjson')) : [];
 
     const bus = new RunEventBus();
     const recorders = attachRecorders(bus, {

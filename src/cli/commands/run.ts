@@ -91,6 +91,12 @@ export default defineCommand({
     } finally {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+      // Interrupted: another Ctrl-C before the process has exited still means "exit 130",
+      // not death by the signal's default action.
+      if (interrupts > 0) {
+        process.once('SIGINT', () => process.exit(130));
+        process.once('SIGTERM', () => process.exit(130));
+      }
     }
   },
 });
