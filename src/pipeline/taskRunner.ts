@@ -13,6 +13,7 @@ import { checksPassed, formatRepairMessage, runChecks } from '../verify/runCheck
 import { describeViolation, outputsFingerprint, setAsideChanges, setAsideOutputs, type CommitQueue, type ScopeGuard, type ScopeViolation } from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
+import { outputsHoldingSecrets, redactedCopy } from './secretScan.js';
 import { collectNeededFiles } from './neededFiles.js';
 
 export interface TaskCommitRef {
@@ -180,6 +181,13 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     reportUsage();
     const outOfScope = await checkScope(task);
     if (outOfScope) return outOfScope;
+    const holdingSecrets = await outputsHoldingSecrets(deps.workspaceDir, task.outputs, deps.env);
+    if (holdingSecrets.length > 0) {
+      return {
+        state: 'failed',
+        reason: `outputs hold the value of a secret from the runner's environment (${holdingSecrets.join(', ')}): not committed; set aside with the value redacted`,
+      };
+    }
     const commit = await deps.commitQueue.commitTask({
       taskId: task.id,
       title: task.title,
@@ -224,7 +232,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       const violation = violations.get(task.id);
       if (violation && violation.outOfScope.length > 0) {
         const strayDir = path.join(destination, 'out-of-scope');
-        const moved = await deps.commitQueue.run(() => setAsideChanges(deps.workspaceDir, violation.outOfScope, strayDir));
+        const moved = await deps.commitQueue.run(() => setAsideChanges(deps.workspaceDir, violation.outOfScope, strayDir, redactedCopy(deps.env)));
         deps.emit({
           type: 'run:notice',
           at: at(),
@@ -233,7 +241,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
           message: `${task.id} changed files outside its outputs (${moved.join(', ')}): copied to ${strayDir} and restored in the workspace`,
         });
       }
-      const moved = await deps.commitQueue.run(() => setAsideOutputs(deps.workspaceDir, task.outputs, destination));
+      const moved = await deps.commitQueue.run(() => setAsideOutputs(deps.workspaceDir, task.outputs, destination, redactedCopy(deps.env)));
       if (moved.length > 0) {
         deps.emit({
           type: 'run:notice',

@@ -103,3 +103,20 @@ export function redactSecrets(text: string, env: NodeJS.ProcessEnv = process.env
   for (const shape of TOKEN_SHAPES) result = result.replace(shape, REDACTED);
   return result.replace(URL_PASSWORD, `$1${REDACTED}$3`);
 }
+
+/**
+ * Whether `text` holds the value of a secret variable (of `env` or withheld earlier): those
+ * of 6 characters or more anywhere, shorter ones (3 to 5) as whole words.
+ */
+export function containsSecretValue(text: string, env: NodeJS.ProcessEnv = process.env): boolean {
+  const values = new Set(remembered);
+  for (const [name, value] of Object.entries(env)) {
+    if (value && isSecretEnvVar(name, value)) values.add(value);
+  }
+  for (const value of values) {
+    if (value.length < MIN_WORD_LENGTH || !text.includes(value)) continue;
+    if (value.length >= MIN_ANYWHERE_LENGTH) return true;
+    if (new RegExp(`(?<![A-Za-z0-9_])${escapeRegExp(value)}(?![A-Za-z0-9_])`).test(text)) return true;
+  }
+  return false;
+}

@@ -90,6 +90,24 @@ describe('the environment a tool can read back', () => {
   });
 });
 
+describe('a secret written into an output', () => {
+  it('is never committed: the task fails and the output is set aside redacted', async () => {
+    const grandparent = "mkdir -p out && tr '\\0' '\\n' < /proc/$(ps -o ppid= -p $PPID | tr -d ' ')/environ > out/C1.txt";
+    const project = makeProject([
+      { id: 'C1', phase: 'configs', turns: [{ text: 'Collecting.', tools: [{ Bash: { command: grandparent } }] }, { text: 'Done.' }] },
+    ]);
+    const out = await runCli(project, [], childEnv(SECRETS));
+    expect(out.code, out.stderr).toBe(1);
+    expect(out.stdout + out.stderr).toMatch(/hold the value of a secret/);
+    const written = filesUnder(project.reportsDir);
+    const aside = written.find((f) => f.endsWith(path.join('failed', 'C1', 'out', 'C1.txt')));
+    expect(aside, 'the output was set aside').toBeDefined();
+    expect(readFileSync(aside as string, 'utf8')).toMatch(/PATH=/);
+    for (const file of written) expect(leaks(readFileSync(file, 'utf8')), file).toEqual([]);
+    expect(leaks(execFileSync('git', ['-C', project.workspaceDir, 'log', '-p', '--all'], { encoding: 'utf8' }))).toEqual([]);
+  });
+});
+
 describe('children of a killed runner', () => {
   it('a SIGKILLed runner takes its tool\'s whole process group with it', async () => {
     const shellJs = path.join(repo, 'dist/util/shell.js');
