@@ -92,6 +92,8 @@ export function conversationFromTurns(taskMessage: string, turns: readonly TurnR
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: taskMessage }];
   let lastComplete = 0;
   for (const turn of turns) {
+    // A turn whose tools the stop cut short is asked again: its calls never (fully) ran.
+    if (turn.toolResults.some(cutByAbort)) break;
     if (messages[messages.length - 1]?.role === 'assistant') {
       // The previous turn ended the model's work; only a recorded repair prompt continues it.
       if (!turn.prompt) break;
@@ -132,4 +134,10 @@ function stateFromEvents(runId: string, eventsFile: string): RunState {
     );
   }
   return state;
+}
+
+/** Tool results the session wrote because the run was being stopped (see session.ts, tools/). */
+function cutByAbort(result: TurnRecord['toolResults'][number]): boolean {
+  const content = typeof result.content === 'string' ? result.content : JSON.stringify(result.content ?? '');
+  return /Not executed: the session was aborted|abandoned: the session was aborted|\[killed: the session was aborted\]/.test(content);
 }

@@ -89,13 +89,18 @@ describe('symlink race', () => {
 });
 
 describe('deadlines', () => {
-  it('a call that never finishes is abandoned at its deadline, or at once on abort', async () => {
+  it('a call that never finishes is abandoned at its deadline, or shortly after an abort', async () => {
     const never = new Promise<string>(() => undefined);
     await expect(withDeadline(never, { tool: 'Glob', deadlineMs: 50 })).rejects.toThrow(/Glob did not finish within 0 s/);
     const controller = new AbortController();
-    const pending = withDeadline(never, { tool: 'Read', deadlineMs: 60_000, signal: controller.signal });
+    const pending = withDeadline(never, { tool: 'Read', deadlineMs: 60_000, signal: controller.signal, abortGraceMs: 20 });
     controller.abort();
     await expect(pending).rejects.toThrow(/abandoned: the session was aborted/);
+    // A call that finishes within the grace is not abandoned: its result stands.
+    const quick = new AbortController();
+    const finishing = withDeadline(new Promise<string>((r) => setTimeout(() => r('written'), 10)), { tool: 'Write', deadlineMs: 60_000, signal: quick.signal, abortGraceMs: 500 });
+    quick.abort();
+    await expect(finishing).resolves.toBe('written');
   });
 
   it('a Bash that blocks on a FIFO ends at its timeout, killed with its process group', async () => {

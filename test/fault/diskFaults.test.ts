@@ -31,7 +31,7 @@ describe.runIf(canMountTmpfs)('reports on a full disk (tmpfs; needs root)', () =
 
     resizeDisk(project.reportsDir, 4096);
     const resumed = await within(startRun(project, ['--resume']), DEADLINE_MS);
-    expect(resumed.code, resumed.stderr).toBe(0);
+    expect(resumed.code, resumed.stderr + JSON.stringify(readState(project, runId).tasks)).toBe(0);
     expectEveryTaskCommittedOnce(project);
     expectRecordsParse(runDir(project, runId));
   });
