@@ -31,3 +31,18 @@ export class ConfigError extends FluxTritonError {
 
 /** The run was interrupted (Ctrl-C / abort). */
 export class InterruptedError extends FluxTritonError {}
+
+/**
+ * A record the run depends on (state.json, events.ndjson, a transcript) could not be
+ * written: a full disk, an unwritable or deleted reports directory. The run stops at once,
+ * because going on would commit work that resume cannot account for.
+ */
+export class RecordWriteError extends FluxTritonError {
+  constructor(
+    /** What could not be written, e.g. "the state file reports/runs/X/state.json". */
+    readonly record: string,
+    cause: unknown,
+  ) {
+    super(`cannot write ${record}: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+  }
+}

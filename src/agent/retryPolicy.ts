@@ -60,6 +60,10 @@ export function classifyFailure(error: unknown, signal?: AbortSignal): FailureVe
     return { kind: 'fatal', status: error.status, message };
   }
   if (error instanceof IncompleteStreamError) return { kind: 'transient', message: error.message };
+  // The SDK parses each SSE event's data with JSON.parse and lets its SyntaxError through.
+  if (error instanceof SyntaxError) {
+    return { kind: 'transient', message: redactSecrets(`the API sent a stream event that is not valid JSON (${error.message})`) };
+  }
   // Reading the body of a stream whose connection was cut surfaces as a fetch TypeError.
   if (error instanceof TypeError && /terminated|fetch failed|socket|network/i.test(error.message)) {
     return { kind: 'transient', message: redactSecrets(`the response stream was cut: ${error.message}`) };

@@ -2,7 +2,7 @@
 // findings) or throw typed errors; only the CLI turns those into these numbers.
 import type { RunStatus } from '../events/types.js';
 
-export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, interrupted: 130 } as const;
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70, recordWrite: 74, interrupted: 130 } as const;
 
 /** The line every `--help` ends with (README "Exit codes" says the same). */
 export const EXIT_CODES_HELP = 'Exit codes: 0 all succeeded or cached · 1 a task failed or was blocked, or a spending limit paused the run (check: a finding is an error) · 2 bad config or usage · 70 internal error (a bug: please report it) · 130 interrupted';

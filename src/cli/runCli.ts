@@ -1,7 +1,7 @@
 // The CLI's entry: pick the command, parse its flags, run it, and map whatever it throws
 // to an exit code in one place (the error boundary).
 
-import { ConfigError, InterruptedError, UserError } from '../errors.js';
+import { ConfigError, InterruptedError, RecordWriteError, UserError } from '../errors.js';
 import { closestMatch } from '../util/suggest.js';
 import { COMMANDS, type CommandEntry } from './commandTable.js';
 import { EXIT } from './exitCodes.js';
@@ -71,6 +71,14 @@ function reportError(error: unknown, io: CliIo): number {
   if (error instanceof ConfigError) {
     printProblems(error.problems, io.stderr, io.cwd);
     return EXIT.usage;
+  }
+  if (error instanceof RecordWriteError) {
+    io.stderr.write(
+      `error: ${error.message}\n` +
+        'The run stopped at once: nothing more was dispatched, and what was committed stays committed.\n' +
+        'hint: Make room or fix the reports directory, then continue with: flux-triton run --resume\n',
+    );
+    return EXIT.recordWrite;
   }
   if (error instanceof InterruptedError) {
     io.stderr.write(`interrupted${error.message ? `: ${error.message}` : ''}\n`);

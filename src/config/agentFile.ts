@@ -67,7 +67,9 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
       problems.push(configError('front matter must be a mapping of `key: value` lines', frontMatter.positionOf([]), `use keys such as ${listNames(AGENT_KEYS)}`));
       return { nameLine: 1, problems };
     }
-    data = (frontMatter.document.toJS() ?? {}) as Record<string, unknown>;
+    const plain = frontMatter.toJS();
+    if (plain.problem) return { nameLine: 1, problems: [...problems, plain.problem] };
+    data = (plain.value ?? {}) as Record<string, unknown>;
   }
   if (!frontMatter) {
     problems.push(

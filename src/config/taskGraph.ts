@@ -3,7 +3,7 @@
 // problem is reported, not just the first; the graph is returned only when there are no
 // errors.
 
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { AgentDefinition, ConfigProblem, TaskDefaults, TaskGraph, TaskSpec, VerifySpec } from './types.js';
 import type { z } from 'zod';
@@ -59,6 +59,9 @@ export function loadTaskGraph(file: string, agents: ReadonlyMap<string, AgentDef
   if (!existsSync(path)) {
     return { problems: [{ ...configError('task graph file not found', { file: path }, 'check the path'), code: 'config.graph-not-found' }] };
   }
+  if (!statSync(path).isFile()) {
+    return { problems: [configError('the task graph must be a YAML file, but this is a directory or another kind of file', { file: path }, 'pass the graph file itself with `--graph FILE`, e.g. tasks/flux-triton.yaml')] };
+  }
   return parseTaskGraph(path, readFileSync(path, 'utf8'), agents, options);
 }
 
@@ -72,7 +75,9 @@ export function parseTaskGraph(file: string, text: string, agents: ReadonlyMap<s
     problems.push(configError('the task graph must be a YAML mapping with `version`, `name`, `phases` and `tasks`', source.positionOf([]), 'see docs/ or tasks/flux-triton.yaml for an example'));
     return { problems };
   }
-  const root: unknown = source.toJS();
+  const plain = source.toJS();
+  if (plain.problem) return { problems: [...problems, plain.problem] };
+  const root: unknown = plain.value;
 
   // The top level, then each phase, task and verify entry on its own, so a broken
   // entry does not hide problems elsewhere.

@@ -130,6 +130,12 @@ export const outputPaths: Rule = (ctx) => {
         ctx.problems.push(configError(`task ${task.input.id}: output \`${glob}\` ${reason}; outputs must stay inside the workspace`, at(), 'write a path relative to the workspace root, e.g. `triton_models/vae_decoder/1/model.py`'));
         return;
       }
+      // The runner owns .git: an agent writing there could rewrite history (refused at the
+      // Write tool too, but a graph that asks for it is wrong from the start).
+      if (glob.split('/').some((segment) => segment.toLowerCase() === '.git')) {
+        ctx.problems.push(configError(`task ${task.input.id}: output \`${glob}\` is inside .git; the runner alone writes the repository's history`, at(), 'name the files the task creates in the working tree, e.g. `triton_models/vae_decoder/1/model.py`'));
+        return;
+      }
       try {
         compileGlob(glob);
       } catch (error) {

@@ -13,6 +13,9 @@ import { configError, configWarning } from './problems.js';
 
 export type YamlPath = readonly (string | number)[];
 
+/** Alias dereferences allowed per document; a real task graph or agent needs a handful. */
+const MAX_ALIAS_COUNT = 1000;
+
 export class YamlSource {
   private parsed: { document: Document; lineCounter: LineCounter } | undefined;
   private readonly fast: FastYaml | undefined;
@@ -51,11 +54,6 @@ export class YamlSource {
     return isMap(this.document.contents);
   }
 
-  /** The document's data as plain JavaScript values. */
-  toJS(): unknown {
-    return this.fast ? this.fast.data : this.document.toJS();
-  }
-
   /** Syntax errors and warnings, each with the parser's line:column. */
   syntaxProblems(): ConfigProblem[] {
     // The fast way reads only documents with no errors and nothing `yaml` warns about.
@@ -75,6 +73,28 @@ export class YamlSource {
       ...this.document.errors.map((e) => toProblem(e as Parameters<typeof toProblem>[0], 'error')),
       ...this.document.warnings.map((e) => toProblem(e as Parameters<typeof toProblem>[0], 'warning')),
     ];
+  }
+
+  /**
+   * The document as plain values. An alias bomb (anchors referenced over and over, nested,
+   * expanding to billions of nodes) is refused by yaml's alias limit; it becomes a problem
+   * at the document's start instead of an exception.
+   */
+  toJS(): { value: unknown; problem?: undefined } | { value?: undefined; problem: ConfigProblem } {
+    // The fast way never reads aliases (a document with any `&` goes the full way).
+    if (this.fast) return { value: this.fast.data };
+    try {
+      return { value: this.document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) };
+    } catch (error) {
+      if (!(error instanceof ReferenceError) || !/alias/i.test(error.message)) throw error;
+      return {
+        problem: configError(
+          `YAML: too many alias references (more than ${MAX_ALIAS_COUNT} *name uses expand the document): refused as a resource-exhaustion risk`,
+          this.positionOf([]),
+          'write the values out, or use fewer anchors and aliases',
+        ),
+      };
+    }
   }
 
   /** Position of a character offset in the text. */

@@ -23,8 +23,9 @@ export const REDACTED_LOG_PATHS = [
 export class RunLogger implements RunEventSubscriber {
   readonly file: string;
   readonly logger: Logger;
-  private readonly destination: pino.DestinationStream & { flushSync(): void; end(): void };
+  private readonly destination: ReturnType<typeof pino.destination>;
   private readonly env: NodeJS.ProcessEnv;
+  private error: unknown;
 
   constructor(options: { runDir: string; level?: Level; env?: NodeJS.ProcessEnv }) {
     this.file = path.join(options.runDir, 'run.log');
@@ -41,14 +42,33 @@ export class RunLogger implements RunEventSubscriber {
       },
       this.destination,
     );
+    this.destination.on('error', (error: unknown) => {
+      this.error ??= error;
+    });
+  }
+
+  get describe(): string {
+    return `the run log ${this.file}`;
   }
 
   onEvent(event: RunEvent): void {
+    if (this.error) throw this.error;
     const { level, message, fields } = describe(event);
-    this.logger[level](redactDeep({ event: event.type, ...fields }, this.env), redactDeep(message, this.env));
+    try {
+      this.logger[level](redactDeep({ event: event.type, ...fields }, this.env), redactDeep(message, this.env));
+    } catch (error) {
+      this.error ??= error;
+      throw error;
+    }
   }
 
   async close(): Promise<void> {
+    // After a failed write (say ENOSPC) sonic-boom's flushSync retries the unwritten bytes
+    // forever, blocking the event loop (and with it SIGINT/SIGTERM): never call it then.
+    if (this.error) {
+      this.destination.destroy();
+      throw this.error;
+    }
     this.destination.flushSync();
     this.destination.end();
   }
@@ -88,6 +108,8 @@ function describe(event: RunEvent): { level: Level; message: string; fields: Rec
     }
     case 'task:commit':
       return { level: 'info', message: `${event.task} committed ${event.commit.sha.slice(0, 7)}`, fields: { task: event.task, sha: event.commit.sha, files: event.commit.files } };
+    case 'task:outputs':
+      return { level: 'debug', message: `${event.task} outputs ${event.fingerprint.slice(0, 12)}`, fields: { task: event.task, fingerprint: event.fingerprint } };
     case 'task:usage':
       return { level: 'debug', message: `${event.task} usage`, fields: { task: event.task, model: event.model, usage: event.usage } };
     case 'task:cost':

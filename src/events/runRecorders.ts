@@ -22,9 +22,10 @@ export function attachRunRecorders(
   options: { runDir: string; progress?: ProgressViewOptions; /** The state a resumed run continues. */ resumedState?: RunState },
 ): RunRecorders {
   const recorders: RunRecorders = {
-    state: bus.attach(new StateFileWriter({ runDir: options.runDir, ...(options.resumedState ? { initial: options.resumedState } : {}) })),
-    events: bus.attach(new NdjsonEventLog({ runDir: options.runDir })),
-    transcripts: bus.attach(new TranscriptWriter({ runDir: options.runDir })),
+    // Resume rebuilds a run from these three, so a run that cannot write them must stop.
+    state: bus.attach(new StateFileWriter({ runDir: options.runDir, ...(options.resumedState ? { initial: options.resumedState } : {}) }), { essential: true }),
+    events: bus.attach(new NdjsonEventLog({ runDir: options.runDir }), { essential: true }),
+    transcripts: bus.attach(new TranscriptWriter({ runDir: options.runDir }), { essential: true }),
     log: bus.attach(new RunLogger({ runDir: options.runDir })),
   };
   if (options.progress) recorders.progress = bus.attach(new ProgressView(options.progress));

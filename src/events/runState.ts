@@ -42,6 +42,8 @@ export interface TaskRecord extends TaskIdentity {
   costUsd?: number | null;
   /** Each priced turn's cost, in order (task:cost events). */
   turnCosts?: TurnCost[];
+  /** Hash of the outputs after the agent's last turn (see task:outputs). */
+  outputsFingerprint?: string;
 }
 
 export interface TurnCost {
@@ -170,8 +172,9 @@ function reduceRunning(state: RunState, event: Exclude<RunEvent, { type: 'run:st
         turns: task.turns + 1,
         model: task.model ?? event.turn.model,
         usage: addUsage(task.usage, event.turn.usage),
-        retries: task.retries + event.turn.retries,
       }));
+    case 'task:outputs':
+      return updateTask(state, event.task, (task) => ({ ...task, outputsFingerprint: event.fingerprint }));
     case 'task:usage':
       return updateTask(state, event.task, (task) => ({
         ...task,
@@ -208,11 +211,16 @@ function reduceRunning(state: RunState, event: Exclude<RunEvent, { type: 'run:st
     case 'run:notice': {
       const notice: RunNotice = { at: event.at, level: event.level, message: event.message };
       if (event.task) notice.task = event.task;
+      let noted: RunState;
       if (inPlace) {
         state.notices.push(notice);
-        return state;
+        noted = state;
+      } else {
+        noted = { ...state, notices: [...state.notices, notice] };
       }
-      return { ...state, notices: [...state.notices, notice] };
+      // Counted here, not from turns: a task whose turn failed every retry has no turn to carry them.
+      if (event.kind === 'turn-retry' && event.task) return updateTask(noted, event.task, (task) => ({ ...task, retries: task.retries + 1 }));
+      return noted;
     }
     case 'run:end':
       return { ...state, status: event.status, endedAt: event.at };

@@ -28,10 +28,20 @@ export class StateFileWriter implements RunEventSubscriber {
   private flushing = false;
   private endPause: (() => void) | undefined;
   private readonly redacted = new WeakMap<object, unknown>();
+  /** Kept even when a later write succeeds: the bus stops the run on the first failure. */
+  private firstError: unknown;
 
   constructor(options: { runDir: string; initial?: RunState }) {
     this.file = path.join(options.runDir, 'state.json');
     this.current = options.initial;
+  }
+
+  get describe(): string {
+    return `the state file ${this.file}`;
+  }
+
+  failure(): unknown {
+    return this.firstError;
   }
 
   get state(): RunState | undefined {
@@ -75,6 +85,7 @@ export class StateFileWriter implements RunEventSubscriber {
           this.lastError = undefined;
         } catch (error) {
           this.lastError = error;
+          this.firstError ??= error;
         }
         if (this.dirty && !this.flushing) await this.pause(Math.min(MAX_PAUSE_MS, (performance.now() - started) * PAUSE_FACTOR));
       }

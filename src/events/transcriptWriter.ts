@@ -3,7 +3,7 @@
 // Appends to one file are chained so lines never interleave or reorder.
 import { mkdir, appendFile } from 'node:fs/promises';
 import type { TurnRecord } from '../agent/types.js';
-import { readJsonLines } from './jsonLines.js';
+import { readJsonLines, trimPartialLastLine } from './jsonLines.js';
 import { redactDeep } from './redactEvent.js';
 import type { RunEventSubscriber } from './runEventBus.js';
 import { transcriptFile } from './runPaths.js';
@@ -19,6 +19,14 @@ export class TranscriptWriter implements RunEventSubscriber {
     this.env = options.env ?? process.env;
   }
 
+  get describe(): string {
+    return `the transcripts in ${path.join(this.options.runDir, 'transcripts')}`;
+  }
+
+  failure(): unknown {
+    return this.errors[0];
+  }
+
   fileFor(taskId: string): string {
     return transcriptFile(this.options.runDir, taskId);
   }
@@ -27,7 +35,11 @@ export class TranscriptWriter implements RunEventSubscriber {
     if (event.type !== 'task:turn') return;
     const file = this.fileFor(event.task);
     const line = `${JSON.stringify(redactDeep(event.turn, this.env))}\n`;
-    const previous = this.chains.get(file) ?? mkdir(path.dirname(file), { recursive: true }).then(() => undefined);
+    // The first line of a file this process writes: after a kill or a full disk, the file
+    // may end mid-line; cut that back so resume appends whole lines only.
+    const previous =
+      this.chains.get(file) ??
+      mkdir(path.dirname(file), { recursive: true }).then(() => trimPartialLastLine(file));
     const next: Promise<void> = previous
       .then(() => appendFile(file, line))
       .catch((error: unknown) => {

@@ -73,7 +73,17 @@ export type RunEvent =
     }
   | { type: 'phase:start'; at: string; phase: string }
   | { type: 'phase:end'; at: string; phase: string }
-  | { type: 'run:notice'; at: string; level: 'info' | 'warn'; message: string; task?: string }
+  /** What the task's outputs held after a turn (a hash), so resume can tell a hand edit from the agent's work. */
+  | { type: 'task:outputs'; at: string; task: string; fingerprint: string }
+  | {
+      type: 'run:notice';
+      at: string;
+      level: 'info' | 'warn';
+      message: string;
+      task?: string;
+      /** 'turn-retry': a turn of `task` is retried after a transient failure (counted in the task's retries). */
+      kind?: 'turn-retry';
+    }
   | { type: 'run:end'; at: string; runId: string; status: RunStatus };
 
 export type RunEventType = RunEvent['type'];

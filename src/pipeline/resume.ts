@@ -3,13 +3,13 @@
 // transcript so the agent continues instead of starting over.
 import type Anthropic from '@anthropic-ai/sdk';
 import { existsSync } from 'node:fs';
-import { rename } from 'node:fs/promises';
+import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
 import { buildTaskMessage } from '../agent/index.js';
 import type { TurnRecord } from '../agent/types.js';
 import type { TaskGraph, TaskSpec } from '../config/types.js';
 import { UserError } from '../errors.js';
-import { readRunState, readTranscript, transcriptFile, type RunState } from '../events/index.js';
+import { readEventLog, readRunState, readTranscript, reduceRunState, transcriptFile, type RunState } from '../events/index.js';
 import { listRuns } from '../report/index.js';
 import { collectNeededFiles } from './neededFiles.js';
 
@@ -18,32 +18,35 @@ export interface ResumePoint {
   /** The run's state as the stopped process left it; the resumed run's state continues it. */
   state: RunState;
   settled: Record<string, 'succeeded' | 'cached'>;
-  /** Tasks the run left running or interrupted: their uncommitted outputs are expected. */
+  /** Tasks the run left unfinished (pending, running, interrupted): their uncommitted outputs are expected. */
   unfinished: string[];
   histories(graph: TaskGraph, workspaceDir: string): Promise<Map<string, Anthropic.MessageParam[]>>;
   /** The Claude Code session each unfinished task recorded last (claude-code provider). */
   sessionIds(): Promise<Map<string, string>>;
 }
 
-const UNFINISHED = new Set(['running', 'verifying', 'repairing', 'interrupted']);
+// 'pending' too: a run stopped because its state could not be written (a full disk) may
+// have started tasks the state file never heard of; their outputs are the run's own.
+const UNFINISHED = new Set(['pending', 'running', 'verifying', 'repairing', 'interrupted']);
 
 export async function loadResumePoint(reportsDir: string, resume: true | string): Promise<ResumePoint> {
   let runId: string;
   if (resume === true) {
-    const runs = await listRuns(reportsDir);
-    const latest = runs[0];
+    const latest = await latestRunId(reportsDir);
     if (!latest) throw new UserError(`there is no run to resume in ${reportsDir}`, 'Start one with flux-triton run.');
-    runId = latest.runId;
+    runId = latest;
   } else {
     runId = resume;
   }
   const runDir = path.join(reportsDir, 'runs', runId);
   const stateFile = path.join(runDir, 'state.json');
-  if (!existsSync(stateFile)) {
+  const eventsFile = path.join(runDir, 'events.ndjson');
+  if (!existsSync(stateFile) && !existsSync(eventsFile)) {
     const known = (await listRuns(reportsDir)).map((r) => r.runId);
     throw new UserError(`no run ${runId} in ${reportsDir}`, known.length ? `Runs: ${known.join(', ')}` : 'Start one with flux-triton run.');
   }
-  const state = await readRunState(stateFile);
+  // Killed before its first state write: the event log is the record to rebuild it from.
+  const state = existsSync(stateFile) ? await readRunState(stateFile) : stateFromEvents(runId, eventsFile);
   if (state.status === 'succeeded') {
     throw new UserError(`run ${runId} already succeeded; there is nothing to resume`, 'Start a new run with flux-triton run (unchanged tasks are cached).');
   }
@@ -101,6 +104,8 @@ export function conversationFromTurns(taskMessage: string, turns: readonly TurnR
   const messages: Anthropic.MessageParam[] = [{ role: 'user', content: taskMessage }];
   let lastComplete = 0;
   for (const turn of turns) {
+    // A turn whose tools the stop cut short is asked again: its calls never (fully) ran.
+    if (turn.toolResults.some(cutByAbort)) break;
     if (messages[messages.length - 1]?.role === 'assistant') {
       // The previous turn ended the model's work; only a recorded repair prompt continues it.
       if (!turn.prompt) break;
@@ -116,4 +121,35 @@ export function conversationFromTurns(taskMessage: string, turns: readonly TurnR
     }
   }
   return lastComplete > 0 ? messages.slice(0, lastComplete) : undefined;
+}
+
+/**
+ * The newest run: the latest listed one (it has a state file), or a newer run directory
+ * that only has an event log (killed before its first state write). Run ids sort by time.
+ */
+async function latestRunId(reportsDir: string): Promise<string | undefined> {
+  const runsDir = path.join(reportsDir, 'runs');
+  const listed = (await listRuns(reportsDir))[0]?.runId;
+  const unlisted = existsSync(runsDir)
+    ? (await readdir(runsDir)).filter((name) => existsSync(path.join(runsDir, name, 'events.ndjson')) && !existsSync(path.join(runsDir, name, 'state.json')))
+    : [];
+  return [...(listed ? [listed] : []), ...unlisted].sort().at(-1);
+}
+
+function stateFromEvents(runId: string, eventsFile: string): RunState {
+  let state: RunState | undefined;
+  for (const event of readEventLog(eventsFile)) state = reduceRunState(state, event);
+  if (!state) {
+    throw new UserError(
+      `run ${runId} was stopped before it recorded anything; there is nothing to resume`,
+      'Start a new run with flux-triton run (its run directory can be deleted).',
+    );
+  }
+  return state;
+}
+
+/** Tool results the session wrote because the run was being stopped (see session.ts, tools/). */
+function cutByAbort(result: TurnRecord['toolResults'][number]): boolean {
+  const content = typeof result.content === 'string' ? result.content : JSON.stringify(result.content ?? '');
+  return /Not executed: the session was aborted|abandoned: the session was aborted|\[killed: the session was aborted\]/.test(content);
 }

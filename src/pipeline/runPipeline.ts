@@ -14,7 +14,7 @@ import { analyzeGraph } from '../graph/index.js';
 import { writeHtmlSummary } from '../report/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
-import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, LOCK_FILE_NAME, prepareWorkspace } from '../workspace/index.js';
+import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, headSha, LOCK_FILE_NAME, prepareWorkspace, ScopeGuard } from '../workspace/index.js';
 import { assertBudgetEnforceable } from './budgetCheck.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
@@ -22,6 +22,8 @@ import type { RunOptions, RunSummary } from './options.js';
 import { newRunId } from './runId.js';
 import { assertKnownTasks, selectTasks, type RunScope } from './scope.js';
 import { buildSharedContext } from './sharedContext.js';
+import { findEditedLeftovers } from './resumeEdits.js';
+import { assertUsableDirectory } from './usableDirectory.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
 
 
@@ -48,6 +50,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
 
   const workspaceDir = path.resolve(options.workspaceDir);
   const reportsDir = path.resolve(options.reportsDir);
+  assertUsableDirectory(workspaceDir, 'the workspace', '--workspace');
+  assertUsableDirectory(reportsDir, 'the reports directory', '--reports');
   const resumePoint = options.resume ? await loadResumePoint(reportsDir, options.resume) : undefined;
   const runId = resumePoint?.runId ?? newRunId(now());
   const runDir = path.join(reportsDir, 'runs', runId);
@@ -66,6 +70,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     if (existsSync(path.join(workspaceDir, '.git'))) {
       // On resume, what the unfinished tasks' agents had written is the run's own work in progress.
       const expected = resumePoint ? graph.tasks.filter((t) => resumePoint.unfinished.includes(t.id)).flatMap((t) => t.outputs) : [];
+      // No commit yet: a run was killed while preparing the workspace; what it wrote is redone below.
+      if ((await headSha(workspaceDir)) === null) expected.push('.gitignore', ...graph.context);
       await assertCleanWorkspace(workspaceDir, expected);
     }
     // allowDirty: checked just above, with the resumed run's own leftovers allowed; a second,
@@ -102,6 +108,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
         if (sessionId) sessionIds.set(taskId, sessionId);
       }
     }
+
+    // Hand edits to what an interrupted agent left behind: said out loud, and marked in the commit.
+    const editedLeftovers = resumePoint ? await findEditedLeftovers(workspaceDir, graph, resumePoint.state, resumePoint.unfinished, path.join(runDir, 'events.ndjson')) : [];
 
     const bus = new RunEventBus();
     const recorders = attachRecorders(bus, {
@@ -142,6 +151,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       const ref = taskCommits.get(taskId) as TaskCommitRef;
       emit({ type: 'task:commit', at: now().toISOString(), task: taskId, commit: await describeCommit(workspaceDir, ref.sha) });
     }
+    for (const edited of editedLeftovers) emit({ type: 'run:notice', at: now().toISOString(), level: 'warn', task: edited.task, message: edited.message });
     // A lock left by a killed run was cleared on the way in; say so rather than do it silently.
     if (lock.staleLockCleared) emit({ type: 'run:notice', at: now().toISOString(), level: 'warn', message: lock.staleLockCleared.message });
 
@@ -156,6 +166,8 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       python: resolvePython(env, projectRoot),
       env,
       commitQueue: new CommitQueue(workspaceDir),
+      scopeGuard: await ScopeGuard.open(workspaceDir),
+      editedOnResume: new Set(editedLeftovers.map((e) => e.task)),
       taskCommits,
       histories,
       sessionIds,
@@ -167,21 +179,27 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       stopBeforeTurn: (task) => budget.stopReason(task),
     });
 
-    const result = await executeGraph({
-      tasks: graph.tasks, // the executor orders them itself (topological, then phase, then file order)
-      phases: graph.phases.map((p) => p.id),
-      concurrency,
-      phaseBarriers: options.phaseBarriers ?? false,
-      failFast: options.failFast ?? false,
-      signal: options.signal,
-      initial: scope.initial,
-      runTask,
-      emit,
-      now,
-      holdBeforeStart: () => budget.runLimitReason(),
-    });
-
-    emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
+    let result: Awaited<ReturnType<typeof executeGraph>>;
+    try {
+      result = await executeGraph({
+        tasks: graph.tasks, // the executor orders them itself (topological, then phase, then file order)
+        phases: graph.phases.map((p) => p.id),
+        concurrency,
+        phaseBarriers: options.phaseBarriers ?? false,
+        failFast: options.failFast ?? false,
+        signal: options.signal,
+        initial: scope.initial,
+        runTask,
+        emit,
+        now,
+        holdBeforeStart: () => budget.runLimitReason(),
+      });
+      emit({ type: 'run:end', at: now().toISOString(), runId, status: result.status });
+    } catch (error) {
+      // A record could not be written (or the scheduler broke): keep what can still be kept.
+      await recorders.close().catch(() => undefined);
+      throw error;
+    }
     await recorders.close();
     await writeHtmlSummary(runDir);
     return {

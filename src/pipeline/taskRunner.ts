@@ -10,9 +10,10 @@ import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
 import { checkEnvironment } from '../verify/commandCheck.js';
 import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
-import { setAsideOutputs, type CommitQueue } from '../workspace/index.js';
+import { describeViolation, outputsFingerprint, setAsideChanges, setAsideOutputs, type CommitQueue, type ScopeGuard, type ScopeViolation } from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
+import { outputsHoldingSecrets, redactedCopy } from './secretScan.js';
 import { collectNeededFiles } from './neededFiles.js';
 
 export interface TaskCommitRef {
@@ -33,6 +34,10 @@ export interface TaskRunnerDeps {
   /** The run's environment (before secrets are stripped for tools and checks). */
   env: NodeJS.ProcessEnv;
   commitQueue: CommitQueue;
+  /** Checks after each task that nothing outside the outputs changed and HEAD did not move. */
+  scopeGuard: ScopeGuard;
+  /** Resumed tasks whose leftover outputs were edited by someone else meanwhile. */
+  editedOnResume?: ReadonlySet<string>;
   /** The latest commit of every task in the workspace; updated as this run commits. */
   taskCommits: Map<string, TaskCommitRef>;
   /** Conversations to continue, by task (resume). */
@@ -50,6 +55,12 @@ export interface TaskRunnerDeps {
   stopBeforeTurn?: (task: string) => string | undefined;
 }
 
+/** "200 ms", "1.5 s", "30 s": a wait under a second must not read as "0 s". */
+export function formatWait(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
+}
+
 function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
   if (outcome.reason === 'aborted') return { state: 'interrupted', reason: `interrupted ${when}` };
   // A spending limit pauses the task at a turn boundary; `run --resume` continues it.
@@ -61,6 +72,30 @@ function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
 export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, ctx: TaskContext) => Promise<TaskOutcome> {
   const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
   const at = (): string => deps.now().toISOString();
+  const inFlight = new Set<string>();
+  /** Per task, the hash of its outputs being taken after its latest turn. */
+  const fingerprints = new Map<string, Promise<void>>();
+  const noteOutputs = (task: TaskSpec): void => {
+    const previous = fingerprints.get(task.id) ?? Promise.resolve();
+    fingerprints.set(
+      task.id,
+      previous
+        .then(() => outputsFingerprint(deps.workspaceDir, task.outputs))
+        .then((fingerprint) => deps.emit({ type: 'task:outputs', at: at(), task: task.id, fingerprint }))
+        .catch(() => undefined), // a hash is a hint for resume, never a reason to fail the task
+    );
+  };
+  const violations = new Map<string, ScopeViolation>();
+
+  /** Out-of-scope changes fail the task. Tasks running alongside may write their own outputs meanwhile. */
+  const checkScope = async (task: TaskSpec): Promise<TaskOutcome | undefined> => {
+    // The outputs allowed are read when the check runs (in the queue), not when it is queued.
+    const allowedNow = (): string[] => [...new Set([task.id, ...inFlight])].flatMap((id) => specs.get(id)?.outputs ?? []);
+    const violation = await deps.commitQueue.run(() => deps.scopeGuard.check(allowedNow()));
+    if (!violation) return undefined;
+    violations.set(task.id, violation);
+    return { state: 'failed', reason: `changes outside the task's scope: ${describeViolation(violation)}` };
+  };
 
   const runTask = async (scheduled: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome> => {
     const task = specs.get(scheduled.id) as TaskSpec;
@@ -95,6 +130,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       onTurn: (turn: TurnRecord) => {
         usage = addUsage(usage, turn.usage);
         deps.emit({ type: 'task:turn', at: at(), task: task.id, turn });
+        noteOutputs(task);
       },
       onTransientFailure: (failure) => {
         if (failure.status === 429) ctx.rateLimited();
@@ -103,7 +139,9 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
           at: at(),
           level: 'warn',
           task: task.id,
-          message: `${task.id}: ${failure.message}; retrying turn ${failure.turn} in ${Math.round(failure.waitMs / 1000)} s (attempt ${failure.attempt})`,
+          kind: 'turn-retry',
+          // No task id in the text: the notice carries it, and every view prints it once.
+          message: `${failure.message}; retrying turn ${failure.turn} in ${formatWait(failure.waitMs)} (attempt ${failure.attempt})`,
         });
       },
     });
@@ -150,6 +188,15 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     }
 
     reportUsage();
+    const outOfScope = await checkScope(task);
+    if (outOfScope) return outOfScope;
+    const holdingSecrets = await outputsHoldingSecrets(deps.workspaceDir, task.outputs, deps.env);
+    if (holdingSecrets.length > 0) {
+      return {
+        state: 'failed',
+        reason: `outputs hold the value of a secret from the runner's environment (${holdingSecrets.join(', ')}): not committed; set aside with the value redacted`,
+      };
+    }
     const commit = await deps.commitQueue.commitTask({
       taskId: task.id,
       title: task.title,
@@ -158,9 +205,10 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       runId: deps.runId,
       tokens: usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens,
       outputs: task.outputs,
-      trailers: { 'Input-Hash': inputHash },
+      trailers: { 'Input-Hash': inputHash, ...(deps.editedOnResume?.has(task.id) ? { 'Resumed-With-Edits': 'outputs were edited by hand while the run was stopped' } : {}) },
     });
     if (commit) {
+      deps.scopeGuard.committed(commit.sha);
       deps.taskCommits.set(task.id, { sha: commit.sha, inputHash, runId: deps.runId });
       deps.emit({ type: 'task:commit', at: at(), task: task.id, commit });
       return { state: 'succeeded' };
@@ -171,16 +219,38 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
 
   return async (scheduled, ctx) => {
     let outcome: TaskOutcome;
+    inFlight.add(scheduled.id);
     try {
       outcome = await runTask(scheduled, ctx);
+      // A task that failed on its own may still have changed what it must not.
+      if (outcome.state === 'failed' && !violations.has(scheduled.id)) {
+        const failedScope = await checkScope(specs.get(scheduled.id) as TaskSpec);
+        if (failedScope) outcome = { state: 'failed', reason: `${outcome.reason}; ${failedScope.state === 'failed' ? failedScope.reason : ''}` };
+      }
     } catch (error) {
       outcome = { state: 'failed', reason: (error as Error).message };
+    } finally {
+      inFlight.delete(scheduled.id);
+      await fingerprints.get(scheduled.id);
+      fingerprints.delete(scheduled.id);
     }
     // Interrupted work stays in place for --resume; failed work is set aside.
     if (outcome.state === 'failed') {
       const task = specs.get(scheduled.id) as TaskSpec;
       const destination = path.join(deps.failedOutputsDir, task.id);
-      const moved = await deps.commitQueue.run(() => setAsideOutputs(deps.workspaceDir, task.outputs, destination));
+      const violation = violations.get(task.id);
+      if (violation && violation.outOfScope.length > 0) {
+        const strayDir = path.join(destination, 'out-of-scope');
+        const moved = await deps.commitQueue.run(() => setAsideChanges(deps.workspaceDir, violation.outOfScope, strayDir, redactedCopy(deps.env)));
+        deps.emit({
+          type: 'run:notice',
+          at: at(),
+          level: 'warn',
+          task: task.id,
+          message: `${task.id} changed files outside its outputs (${moved.join(', ')}): copied to ${strayDir} and restored in the workspace`,
+        });
+      }
+      const moved = await deps.commitQueue.run(() => setAsideOutputs(deps.workspaceDir, task.outputs, destination, redactedCopy(deps.env)));
       if (moved.length > 0) {
         deps.emit({
           type: 'run:notice',

@@ -48,16 +48,37 @@ class OutputCollector {
   }
 }
 
+/**
+ * The command does not run as our child but as the child of this launcher, a bash started
+ * with the scrubbed environment: so `cat /proc/$PPID/environ` shows that environment, not
+ * the runner's. The launcher also watches its stdin, a pipe only the runner holds: when the
+ * runner dies (even by SIGKILL) the pipe closes and the launcher kills its whole process
+ * group, so no pytest outlives the run and keeps writing into the workspace.
+ */
+const LAUNCHER = [
+  'exec 3<&0',
+  'bash -c "$1" </dev/null 3<&- &',
+  'command_pid=$!',
+  '{ read -r -u 3 _; kill -KILL 0; } &',
+  'watcher_pid=$!',
+  'wait "$command_pid"; status=$?',
+  'kill "$watcher_pid" 2>/dev/null',
+  'exit "$status"',
+].join('\n');
+
 /** Rejects only when bash cannot be started; a failing command resolves with its exit code. */
 export function runShellCommand(command: string, options: ShellOptions): Promise<ShellResult> {
   const { signal } = options;
   return new Promise((resolve, reject) => {
-    const child = spawn('bash', ['-c', command], {
+    // --norc: with a socket on stdin (how Node makes pipes) bash would think sshd started it
+    // and read ~/.bashrc.
+    const child = spawn('bash', ['--norc', '-c', LAUNCHER, 'flux-triton-launcher', command], {
       cwd: options.cwd,
       env: scrubEnv(options.env ?? process.env),
       detached: true, // its own process group, so the whole tree can be killed
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: ['pipe', 'pipe', 'pipe'], // stdin: never written; its end tells the launcher we are gone
     });
+    child.stdin.on('error', () => undefined); // the launcher gone first: nothing to tell it
     const output = new OutputCollector(Math.floor(options.maxOutputChars / 2));
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => output.push(chunk));
@@ -85,6 +106,7 @@ export function runShellCommand(command: string, options: ShellOptions): Promise
     // Background processes left behind would hold the pipes open (and outlive the command).
     child.on('exit', () => killGroup());
     child.on('close', (code) => {
+      child.stdin.destroy();
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
       resolve({ output: output.text(), exitCode: code, timedOut });

@@ -6,4 +6,5 @@ export { prepareWorkspace, WORKSPACE_IGNORES, type PrepareWorkspaceOptions, type
 export { agentEmail, CommitQueue, commitShaFromSummary, taskCommitMessage, type TaskCommitRequest } from './commitQueue.js';
 export { findTaskCommits, lastCommitForTask, type TaskCommitRecord } from './taskCommits.js';
 export { outputsFingerprint } from './outputsFingerprint.js';
-export { setAsideOutputs } from './setAsideOutputs.js';
+export { setAsideChanges, setAsideOutputs } from './setAsideOutputs.js';
+export { describeViolation, ScopeGuard, type ScopeViolation } from './scopeGuard.js';

@@ -48,10 +48,13 @@ export async function prepareWorkspace(options: PrepareWorkspaceOptions): Promis
     await assertCleanWorkspace(dir);
   }
 
-  const toStage: string[] = [];
-  if (await ensureGitignore(dir)) toStage.push('.gitignore');
+  // Always staged, changed or not: a run killed between `git add` and the commit left
+  // them staged and identical, and they must still be committed now.
+  const toStage: string[] = ['.gitignore'];
+  await ensureGitignore(dir);
   for (const relative of options.contextFiles) {
-    if (await copyContextFile(options.contextSourceDir, dir, relative)) toStage.push(toPosix(relative));
+    await copyContextFile(options.contextSourceDir, dir, relative);
+    toStage.push(toPosix(relative));
   }
 
   let contextCommit: string | null = null;

@@ -1,22 +1,37 @@
 // When a task fails, what its agent left in the workspace is neither committed nor the
 // user's: it is copied out to the run's reports (so nothing is lost and it can be read)
 // and the workspace is put back to HEAD for those paths, so the next run starts clean.
-import { copyFile, mkdir, rm } from 'node:fs/promises';
+import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { compileGlob } from '../util/glob.js';
-import { listChangedPaths } from './changedPaths.js';
+import { listChangedPaths, type ChangedPath } from './changedPaths.js';
 import { gitRaw } from './git.js';
 
-export async function setAsideOutputs(dir: string, outputs: readonly string[], destinationDir: string): Promise<string[]> {
+/** Rewrites a copied file's bytes on the way out (the runner redacts secrets with it). */
+export type CopyFilter = (content: Buffer) => Buffer;
+
+export async function setAsideOutputs(dir: string, outputs: readonly string[], destinationDir: string, filter?: CopyFilter): Promise<string[]> {
   const matchers = outputs.map(compileGlob);
   const changed = (await listChangedPaths(dir)).filter((c) => matchers.some((m) => m(c.path)));
+  return setAsideChanges(dir, changed, destinationDir, filter);
+}
+
+/** The same for changes already listed (say, out-of-scope files): copied out, then restored to HEAD. */
+export async function setAsideChanges(dir: string, listed: readonly ChangedPath[], destinationDir: string, filter?: CopyFilter): Promise<string[]> {
+  let changed = listed;
+  // Unstage first: a failed commit (a full disk) can leave them in the index, where
+  // `checkout HEAD --` alone would not bring back a clean status for an added file.
+  const staged = changed.filter((c) => c.status[0] !== ' ' && c.status[0] !== '?').map((c) => c.path);
+  if (staged.length > 0) await gitRaw(dir, ['reset', '--quiet', '--', ...staged]);
+  changed = await relisted(dir, changed);
   for (const change of changed) {
     const source = path.join(dir, change.path);
     if (existsSync(source)) {
       const target = path.join(destinationDir, change.path);
       await mkdir(path.dirname(target), { recursive: true });
-      await copyFile(source, target);
+      if (filter) await writeFile(target, filter(await readFile(source)));
+      else await copyFile(source, target);
     }
     if (change.status === '??') {
       await rm(source, { force: true });
@@ -25,4 +40,11 @@ export async function setAsideOutputs(dir: string, outputs: readonly string[], d
     }
   }
   return changed.map((c) => c.path);
+}
+
+/** The same paths with their status after unstaging (an added file is untracked again). */
+async function relisted(dir: string, changed: readonly ChangedPath[]): Promise<ChangedPath[]> {
+  const wanted = new Set(changed.map((c) => c.path));
+  const now = (await listChangedPaths(dir)).filter((c) => wanted.has(c.path));
+  return now;
 }

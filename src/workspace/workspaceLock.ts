@@ -35,8 +35,10 @@ export class WorkspaceLockedError extends UserError {
     super(
       owner
         ? `The workspace is locked by run ${owner.runId} (pid ${owner.pid} on ${owner.hostname}, started ${owner.startedAt}).`
-        : `The workspace is locked: ${file} exists but cannot be read.`,
-      `Wait for that run to finish, or use another workspace. If no run is active, delete ${file}.`,
+        : `The workspace is locked: ${file} exists but is empty or unreadable (a run starting this moment, or one killed while it wrote the lock).`,
+      owner
+        ? `Wait for that run to finish, or use another workspace. If no run is active, delete ${file}.`
+        : `If no run is starting, this lock clears itself once it is ${UNREADABLE_GRACE_MS / 1000} s old: run again in a few seconds.`,
       'workspace.locked',
     );
   }
@@ -95,7 +97,11 @@ async function inspect(file: string): Promise<Inspection> {
   try {
     raw = await readFile(file, 'utf8');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { kind: 'gone' };
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return { kind: 'gone' };
+    if (code === 'EISDIR') {
+      throw new UserError(`The workspace lock ${file} is a directory, not a lock file.`, `Remove that directory (flux-triton never makes one), then run again.`);
+    }
     throw error;
   }
   const owner = parseOwner(raw);

@@ -49,7 +49,7 @@ describe('ProgressView', () => {
     for (const event of events) view.onEvent(event); // all within one interval
     await vi.advanceTimersByTimeAsync(0);
     const firstFrames = out.text().split('flux-triton flux-to-triton').length - 1;
-    expect(firstFrames).toBe(3); // one per notice (drawn at once) and one for the whole burst
+    expect(firstFrames).toBe(4); // one per notice (drawn at once; three) and one for the whole burst
     clock += 1000;
     await vi.advanceTimersByTimeAsync(1000); // the ticker redraws for the clock
     expect(out.text()).toMatch(/\x1b\[\d+F\x1b\[0J/); // moved up and erased the old frame

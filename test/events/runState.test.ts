@@ -48,7 +48,7 @@ describe('reduceRunState', () => {
     expect(state.tasks.T015).toMatchObject({ state: 'blocked', reason: 'needs T012 (failed)', turns: 0 });
     expect(state.tasks.T015!.startedAt).toBeUndefined();
     expect(state.tasks.T007).toMatchObject({ state: 'cached', endedAt: at(0) });
-    expect(state.notices.map((n) => n.level)).toEqual(['info', 'warn']);
+    expect(state.notices.map((n) => n.level)).toEqual(['info', 'warn', 'warn']);
   });
 
   it('clears endedAt and reason when a finished task runs again', () => {

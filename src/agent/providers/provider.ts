@@ -91,6 +91,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
         ...(baseURL ? { baseURL } : {}),
         ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
         defaultHeaders: taskHeaders(task),
+        logLevel: 'off', // failures reach the user through retry notices and task reasons, once
       });
     return {
       kind,
@@ -120,6 +121,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       baseURL: server.url,
       ...(opts.maxRetries !== undefined ? { maxRetries: opts.maxRetries } : {}),
       defaultHeaders: taskHeaders(task),
+      logLevel: 'off',
     });
   return {
     kind,

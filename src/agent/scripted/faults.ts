@@ -29,6 +29,8 @@ export interface FaultRule {
   unknownTool?: string;
   /** SSE: after message_start, send `event: error` with this error type (e.g. overloaded_error). */
   streamErrorType?: string;
+  /** SSE: after this many events, send one whose data is not JSON, and end the stream. */
+  malformedEventAfter?: number;
 }
 
 export interface FaultPlan {
@@ -49,6 +51,7 @@ const ruleSchema = z
     malformedToolInput: z.boolean().optional(),
     unknownTool: z.string().optional(),
     streamErrorType: z.string().optional(),
+    malformedEventAfter: z.number().int().nonnegative().optional(),
   })
   .strict();
 

@@ -337,6 +337,10 @@ async function streamReply(
   const events = replyEvents(message, reply, fault);
   for (const [index, [name, data]] of events.entries()) {
     if (res.destroyed) return;
+    if (fault?.malformedEventAfter !== undefined && index >= fault.malformedEventAfter) {
+      res.end('event: content_block_delta\ndata: {"type": "content_block_delta", "index": 0, "delta": \n\n');
+      return;
+    }
     if (fault?.cutAfterEvents !== undefined && index >= fault.cutAfterEvents) {
       res.socket?.destroy();
       return;

@@ -9,4 +9,6 @@ export interface ToolContext {
   /** Base environment for Bash; secrets are stripped from it. */
   bashEnv?: NodeJS.ProcessEnv | undefined;
   signal?: AbortSignal | undefined;
+  /** Deadline of a non-Bash tool call; TOOL_DEADLINE_MS by default. */
+  toolDeadlineMs?: number | undefined;
 }

@@ -1,13 +1,15 @@
 // Edit: exact-text replacement in one of the task's declared outputs. Requiring a unique
 // match (unless replace_all) stops the model from silently editing the wrong spot.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { editInput } from './inputSchemas.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
 import { countOccurrences } from './text.js';
+import { readRegularFile } from './regularFile.js';
 import { ToolError } from './toolError.js';
 
+const EDIT_MAX_FILE_BYTES = 32 * 1024 * 1024;
 
 export async function runEdit(input: z.infer<typeof editInput>, ctx: ToolContext): Promise<string> {
   const file = await resolveInWorkspace(ctx.workspace, input.file_path);
@@ -16,8 +18,9 @@ export async function runEdit(input: z.infer<typeof editInput>, ctx: ToolContext
   if (input.old_string === input.new_string) throw new ToolError('old_string and new_string are identical; nothing to change.');
   let text: string;
   try {
-    text = await readFile(file.absolute, 'utf8');
-  } catch {
+    text = (await readRegularFile(ctx.workspace, file.absolute, file.relative, EDIT_MAX_FILE_BYTES)).toString('utf8');
+  } catch (error) {
+    if (error instanceof ToolError && !/does not exist/.test(error.message)) throw error;
     throw new ToolError(`File does not exist: ${file.relative}. Use Write to create it.`);
   }
   const matches = countOccurrences(text, input.old_string);

@@ -1,5 +1,6 @@
 // Grep: a JavaScript RegExp over the lines of text files, printed as `path:line:text`.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
+import { readRegularFile } from './regularFile.js';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { grepInput } from './inputSchemas.js';
@@ -42,7 +43,8 @@ export async function runGrep(input: z.infer<typeof grepInput>, ctx: ToolContext
   const out: string[] = [];
   let total = 0;
   for (const file of files) {
-    const buffer = await readFile(file.absolute).catch(() => undefined);
+    // FIFOs, devices and files too big to search are skipped, never opened in a blocking way.
+    const buffer = await readRegularFile(ctx.workspace, file.absolute, file.rel, GREP_MAX_FILE_BYTES).catch(() => undefined);
     if (!buffer || buffer.length > GREP_MAX_FILE_BYTES || looksBinary(buffer)) continue;
     const lines = buffer.toString('utf8').split('\n');
     for (let i = 0; i < lines.length; i++) {

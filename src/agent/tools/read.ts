@@ -1,15 +1,18 @@
 // Read: a file's lines numbered like `cat -n`, paged by offset/limit and capped in size
 // so one call cannot flood the context window.
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { z } from 'zod';
 import type { readInput } from './inputSchemas.js';
 import type { ToolContext } from './context.js';
 import { resolveInWorkspace } from './sandbox.js';
 import { READ_DEFAULT_LINES } from './inputSchemas.js';
 import { looksBinary } from './text.js';
+import { readRegularFile } from './regularFile.js';
 import { ToolError } from './toolError.js';
 
 export const READ_MAX_BYTES = 256 * 1024;
+/** Files are read whole to be paged by line: past this, Read refuses and points at Grep. */
+export const READ_MAX_FILE_BYTES = 32 * 1024 * 1024;
 const MAX_LINE_CHARS = 2000;
 
 
@@ -18,7 +21,7 @@ export async function runRead(input: z.infer<typeof readInput>, ctx: ToolContext
   const info = await stat(file.absolute).catch(() => undefined);
   if (!info) throw new ToolError(`File does not exist: ${file.relative}. Use Glob to find files.`);
   if (info.isDirectory()) throw new ToolError(`${file.relative || '.'} is a directory, not a file. Use Glob to list files.`);
-  const buffer = await readFile(file.absolute);
+  const buffer = await readRegularFile(ctx.workspace, file.absolute, file.relative, READ_MAX_FILE_BYTES);
   if (looksBinary(buffer)) return `${file.relative} is a binary file (${buffer.length} bytes); it cannot be shown as text.`;
   const text = buffer.toString('utf8');
   if (text === '') return `${file.relative} exists but is empty.`;

@@ -6,7 +6,8 @@ import { TOOL_NAMES, type ToolName } from '../../config/types.js';
 import { redactSecrets } from '../../util/secrets.js';
 import type { ToolContext } from './context.js';
 import { describeToolInput } from './definitions.js';
-import { runBash } from './bash.js';
+import { bashTimeoutMs, runBash } from './bash.js';
+import { BASH_DEADLINE_GRACE_MS, TOOL_DEADLINE_MS, withDeadline } from './deadline.js';
 import { runEdit } from './edit.js';
 import { runGlob } from './glob.js';
 import { runGrep } from './grep.js';
@@ -87,7 +88,11 @@ async function execute(call: ToolCall, granted: readonly ToolName[], ctx: ToolCo
     return failure(`Invalid input for ${call.name}: ${problems}. Expected input: ${describeToolInput(call.name)}.`);
   }
   try {
-    return { content: await tool.run(parsed.data, ctx), isError: false };
+    const deadlineMs =
+      call.name === 'Bash'
+        ? bashTimeoutMs((parsed.data as { timeout?: number }).timeout, ctx.bashTimeoutMs) + BASH_DEADLINE_GRACE_MS
+        : (ctx.toolDeadlineMs ?? TOOL_DEADLINE_MS);
+    return { content: await withDeadline(tool.run(parsed.data, ctx), { tool: call.name, deadlineMs, signal: ctx.signal }), isError: false };
   } catch (error) {
     if (error instanceof ToolError) return failure(error.message);
     const message = error instanceof Error ? error.message : String(error);

@@ -6,6 +6,7 @@ import { TasksSync } from '../../import/index.js';
 import { countStates, describeCounts } from '../../events/index.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { displayPath } from '../../util/displayPath.js';
+import { withholdSecretsFromProcess } from '../../util/secrets.js';
 import { defineCommand } from '../command.js';
 import { EXIT, exitCodeForRun } from '../exitCodes.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
@@ -75,6 +76,10 @@ export default defineCommand({
     };
     process.on('SIGINT', onSigint);
     process.on('SIGTERM', onSigint);
+    // The run keeps its own copy; this process forgets the secrets, so nothing it starts
+    // (git, python, a tool) inherits them, and redaction still knows them.
+    const env = { ...io.env };
+    withholdSecretsFromProcess(env);
     try {
       const summary = await runPipeline({
         ...paths,
@@ -94,7 +99,7 @@ export default defineCommand({
         prices,
         scriptedLatency: values['scripted-latency'] ? await parseLatencyOption(values['scripted-latency']) : undefined,
         scriptedFaults: values['scripted-faults'] ? await loadFaultPlan(values['scripted-faults']) : undefined,
-        env: { ...io.env },
+        env,
         signal: controller.signal,
         ...(tasksSync ? { onEvent: tasksSync.onEvent } : {}),
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
@@ -115,6 +120,12 @@ export default defineCommand({
     } finally {
       process.off('SIGINT', onSigint);
       process.off('SIGTERM', onSigint);
+      // Interrupted: another Ctrl-C before the process has exited still means "exit 130",
+      // not death by the signal's default action.
+      if (interrupts > 0) {
+        process.once('SIGINT', () => process.exit(130));
+        process.once('SIGTERM', () => process.exit(130));
+      }
     }
   },
 });

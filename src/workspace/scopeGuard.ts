@@ -1,0 +1,72 @@
+// Changes nobody would see otherwise: an agent's Bash can create, edit or delete files
+// outside its task's outputs, or `git commit` on its own. After each task, before its
+// commit, the guard compares the workspace with what the task may touch and puts HEAD
+// back where the runner left it. What it finds fails the task, with a list.
+import { compileGlob } from '../util/glob.js';
+import { listChangedPaths, type ChangedPath } from './changedPaths.js';
+import { gitRaw, headSha, LOCK_FILE_NAME } from './git.js';
+
+export interface ScopeViolation {
+  /** Changed paths no task in flight may touch. */
+  outOfScope: ChangedPath[];
+  /** Set when HEAD was not where the runner left it: what was found, and that it was undone. */
+  headMoved?: string;
+}
+
+export class ScopeGuard {
+  private constructor(
+    readonly dir: string,
+    private expectedHead: string | null,
+    private readonly branchRef: string | undefined,
+    /** Changes present before the run started (resumed work in progress): not this run's to judge. */
+    private readonly preexisting: ReadonlySet<string>,
+  ) {}
+
+  static async open(dir: string): Promise<ScopeGuard> {
+    const branch = (await gitRaw(dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim() || undefined;
+    const preexisting = new Set((await listChangedPaths(dir)).map((c) => c.path));
+    return new ScopeGuard(dir, await headSha(dir), branch, preexisting);
+  }
+
+  /** The runner committed: HEAD is expected here from now on. */
+  committed(sha: string): void {
+    this.expectedHead = sha;
+  }
+
+  /**
+   * Puts HEAD back where the runner left it (keeping the files of any agent commit in the
+   * working tree, where the scope check then finds them), and lists changed paths that
+   * match none of `allowedOutputs`. Run it in the commit queue, so no commit interleaves.
+   */
+  async check(allowedOutputs: readonly string[]): Promise<ScopeViolation | undefined> {
+    const headMoved = await this.restoreHead();
+    const allowed = allowedOutputs.map(compileGlob);
+    const outOfScope = (await listChangedPaths(this.dir)).filter(
+      (change) => change.path !== LOCK_FILE_NAME && !this.preexisting.has(change.path) && !allowed.some((matches) => matches(change.path)),
+    );
+    if (!headMoved && outOfScope.length === 0) return undefined;
+    return { outOfScope, ...(headMoved ? { headMoved } : {}) };
+  }
+
+  private async restoreHead(): Promise<string | undefined> {
+    const branch = (await gitRaw(this.dir, ['symbolic-ref', '-q', 'HEAD']).catch(() => '')).trim() || undefined;
+    const head = await headSha(this.dir);
+    if (branch === this.branchRef && head === this.expectedHead) return undefined;
+    const found = `HEAD was ${head?.slice(0, 7) ?? 'unborn'}${branch !== this.branchRef ? ` on ${branch ?? 'a detached HEAD'}` : ''}, not ${this.expectedHead?.slice(0, 7) ?? 'unborn'}${this.branchRef ? ` on ${this.branchRef}` : ''}`;
+    if (this.branchRef) await gitRaw(this.dir, ['symbolic-ref', 'HEAD', this.branchRef]);
+    // --mixed: the index and branch go back, the files stay (nothing an agent wrote is lost).
+    if (this.expectedHead) await gitRaw(this.dir, ['reset', '--quiet', '--mixed', this.expectedHead]);
+    return `${found} (a git commit, reset or checkout the runner did not make); it was reset to ${this.expectedHead?.slice(0, 7) ?? 'unborn'}, keeping the files`;
+  }
+}
+
+export function describeViolation(violation: ScopeViolation): string {
+  const parts: string[] = [];
+  if (violation.headMoved) parts.push(violation.headMoved);
+  if (violation.outOfScope.length > 0) {
+    const listed = violation.outOfScope.slice(0, 10).map((c) => `${c.status.trim() || c.status} ${c.path}`);
+    if (violation.outOfScope.length > 10) listed.push(`… and ${violation.outOfScope.length - 10} more`);
+    parts.push(`changed files outside its outputs: ${listed.join(', ')}`);
+  }
+  return parts.join('; ');
+}
