@@ -19,27 +19,27 @@ export async function setAsideOutputs(dir: string, outputs: readonly string[], d
 
 /** The same for changes already listed (say, out-of-scope files): copied out, then restored to HEAD. */
 export async function setAsideChanges(dir: string, listed: readonly ChangedPath[], destinationDir: string, filter?: CopyFilter): Promise<string[]> {
-  let changed = listed;
-  // Unstage first: a failed commit (a full disk) can leave them in the index, where
-  // `checkout HEAD --` alone would not bring back a clean status for an added file.
-  const staged = changed.filter((c) => c.status[0] !== ' ' && c.status[0] !== '?').map((c) => c.path);
-  if (staged.length > 0) await gitRaw(dir, ['reset', '--quiet', '--', ...staged]);
-  changed = await relisted(dir, changed);
-  for (const change of changed) {
+  // Copy everything out first: nothing is lost whatever fails after.
+  for (const change of listed) {
     const source = path.join(dir, change.path);
-    if (existsSync(source)) {
-      const target = path.join(destinationDir, change.path);
-      await mkdir(path.dirname(target), { recursive: true });
-      if (filter) await writeFile(target, filter(await readFile(source)));
-      else await copyFile(source, target);
-    }
-    if (change.status === '??') {
-      await rm(source, { force: true });
-    } else {
-      await gitRaw(dir, ['checkout', 'HEAD', '--', change.path]);
-    }
+    if (!existsSync(source)) continue;
+    const target = path.join(destinationDir, change.path);
+    await mkdir(path.dirname(target), { recursive: true });
+    if (filter) await writeFile(target, filter(await readFile(source)));
+    else await copyFile(source, target);
   }
-  return changed.map((c) => c.path);
+  // Files new to git go next, so a full disk has room again before git rewrites its index.
+  const isNew = (c: ChangedPath): boolean => c.status === '??' || c.status[0] === 'A';
+  for (const change of listed.filter(isNew)) await rm(path.join(dir, change.path), { force: true });
+  // Unstage: a failed commit (a full disk) can leave them in the index, where
+  // `checkout HEAD --` alone would not bring back a clean status.
+  const staged = listed.filter((c) => c.status[0] !== ' ' && c.status[0] !== '?').map((c) => c.path);
+  if (staged.length > 0) await gitRaw(dir, ['reset', '--quiet', '--', ...staged]);
+  for (const change of await relisted(dir, listed)) {
+    if (change.status === '??') await rm(path.join(dir, change.path), { force: true });
+    else await gitRaw(dir, ['checkout', 'HEAD', '--', change.path]);
+  }
+  return listed.map((c) => c.path);
 }
 
 /** The same paths with their status after unstaging (an added file is untracked again). */
