@@ -60,7 +60,7 @@ export function loadTaskGraph(file: string, agents: ReadonlyMap<string, AgentDef
     return { problems: [{ ...configError('task graph file not found', { file: path }, 'check the path'), code: 'config.graph-not-found' }] };
   }
   if (!statSync(path).isFile()) {
-    return { problems: [configError('the task graph must be a YAML file, but this is a directory or another kind of file', { file: path }, 'pass the graph file itself with `--graph FILE`, e.g. tasks/flux-triton.yaml')] };
+    return { problems: [configError('the task graph must be a YAML file, but this is a directory or another kind of file', { file: path }, 'pass the graph file itself, e.g. tasks/flux-triton.yaml')] };
   }
   return parseTaskGraph(path, readFileSync(path, 'utf8'), agents, options);
 }

@@ -69,7 +69,10 @@ function renderFailure(summary: RunSummary, tasks: TaskSummary[]): string {
       .join('');
     return `<li><a href="#${taskAnchor(t.id)}"><b>${escapeHtml(t.id)}</b></a> ${escapeHtml(t.title)}: <span class="badge state-${t.state}">${escapeHtml(t.state)}</span> ${escapeHtml(t.reason ?? '')}${checks}</li>`;
   });
-  const warnings = summary.notices.filter((n) => n.level === 'warn').map((n) => `<li class="notice-warn">${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`);
+  // Only what bears on the failure: run-wide warnings and those of tasks that did not finish
+  // (a retried turn of a task that then succeeded is in that task's own section).
+  const notDoneIds = new Set(notDone.map((t) => t.id));
+  const warnings = summary.notices.filter((n) => n.level === 'warn' && (!n.task || notDoneIds.has(n.task))).map((n) => `<li class="notice-warn">${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`);
   return (
     `<section class="failure" id="failure"><h2>Run ${escapeHtml(summary.status)}: ${escapeHtml(describeCounts(summary.counts))}</h2>` +
     `<p>What did not finish, and why:</p><ul>${items.join('')}</ul>` +
