@@ -18,7 +18,10 @@ if (!target) {
   process.exit(2);
 }
 const file = statSync(target).isDirectory() ? path.join(target, 'events.ndjson') : target;
-const events = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+const events = readFileSync(file, 'utf8')
+  .split('\n')
+  .filter(Boolean)
+  .map((l) => JSON.parse(l));
 const t = (iso) => Date.parse(iso);
 
 const tasks = new Map();
@@ -32,7 +35,12 @@ for (const e of events) {
   if (e.type === 'task:state' && e.state === 'running') r.start ??= t(e.at);
   if (e.type === 'task:state' && e.state === 'verifying') r.verifyStart.push(t(e.at));
   if (e.type === 'task:verify') r.verifyEnd.push(t(e.at));
-  if (e.type === 'task:turn') r.turns.push({ start: t(e.turn.startedAt), end: t(e.turn.endedAt), tools: (e.turn.assistant ?? []).filter((b) => b.type === 'tool_use').map((b) => b.name) });
+  if (e.type === 'task:turn')
+    r.turns.push({
+      start: t(e.turn.startedAt),
+      end: t(e.turn.endedAt),
+      tools: (e.turn.assistant ?? []).filter((b) => b.type === 'tool_use').map((b) => b.name),
+    });
   if (e.type === 'task:commit') r.commit = t(e.at);
   if (e.type === 'task:state' && ['succeeded', 'cached', 'failed', 'blocked', 'interrupted'].includes(e.state)) r.end = t(e.at);
 }
@@ -59,8 +67,13 @@ for (const r of tasks.values()) {
 const s = (ms) => (ms / 1000).toFixed(2);
 console.log('| task | turns | setup | turn time | between turns | verify | commit | other | total (s) | tools called |');
 console.log('|---|---|---|---|---|---|---|---|---|---|');
-for (const r of rows) console.log(`| ${r.id} | ${r.n} | ${s(r.setup)} | ${s(r.turns)} | ${s(r.between)} | ${s(r.verify)} | ${s(r.commit)} | ${s(r.other)} | ${s(r.total)} | ${r.tools} |`);
-console.log(`| **Σ** | ${rows.reduce((a, r) => a + r.n, 0)} | ${s(sum.setup)} | ${s(sum.turns)} | ${s(sum.between)} | ${s(sum.verify)} | ${s(sum.commit)} | ${s(sum.other)} | ${s(sum.total)} | |`);
+for (const r of rows)
+  console.log(
+    `| ${r.id} | ${r.n} | ${s(r.setup)} | ${s(r.turns)} | ${s(r.between)} | ${s(r.verify)} | ${s(r.commit)} | ${s(r.other)} | ${s(r.total)} | ${r.tools} |`,
+  );
+console.log(
+  `| **Σ** | ${rows.reduce((a, r) => a + r.n, 0)} | ${s(sum.setup)} | ${s(sum.turns)} | ${s(sum.between)} | ${s(sum.verify)} | ${s(sum.commit)} | ${s(sum.other)} | ${s(sum.total)} | |`,
+);
 const runStart = events.find((e) => e.type === 'run:start');
 const runEnd = events.find((e) => e.type === 'run:end');
 if (runStart && runEnd) console.log(`\nrun:start → run:end: ${s(t(runEnd.at) - t(runStart.at))} s`);

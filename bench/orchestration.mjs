@@ -176,10 +176,16 @@ async function parent() {
   const serial = serialRuns.length ? Math.min(...serialRuns) : 0;
   const lines = [];
   lines.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}, ${os.platform()} ${os.release()}`);
-  lines.push(`Graph: ${graph.tasks.length} tasks, width ${analysis.width}, default concurrency ${defaultConcurrency}; scripted turns ${totalTurns} in all, longest chain by turns ${chain.join(' → ')} = ${chainTurns} turns`);
-  lines.push(`Latency: ${latencyMs} ms per turn, jitter 0; ${reps} run(s) per configuration. Min is the least-disturbed run (the machine is shared); speedup compares minima.`);
+  lines.push(
+    `Graph: ${graph.tasks.length} tasks, width ${analysis.width}, default concurrency ${defaultConcurrency}; scripted turns ${totalTurns} in all, longest chain by turns ${chain.join(' → ')} = ${chainTurns} turns`,
+  );
+  lines.push(
+    `Latency: ${latencyMs} ms per turn, jitter 0; ${reps} run(s) per configuration. Min is the least-disturbed run (the machine is shared); speedup compares minima.`,
+  );
   lines.push('');
-  lines.push('| concurrency | cold run wall, min (s) | median [range] (s) | speedup vs serial (min) | turn-latency bound (s) | min / bound | requests | cached rerun (s) | rerun requests | peak RSS (MB) | CPU s (cold+rerun, incl. git/python) | load avg at start |');
+  lines.push(
+    '| concurrency | cold run wall, min (s) | median [range] (s) | speedup vs serial (min) | turn-latency bound (s) | min / bound | requests | cached rerun (s) | rerun requests | peak RSS (MB) | CPU s (cold+rerun, incl. git/python) | load avg at start |',
+  );
   lines.push('|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const config of configs) {
     const rs = results.filter((r) => r.concurrency === config);
@@ -200,7 +206,9 @@ async function parent() {
   const sample = results[0];
   const u = sample.cold.usage;
   const prompt = u.inputTokens + u.cacheCreationInputTokens + u.cacheReadInputTokens;
-  lines.push('Prompt cache per configuration (cold runs; the scripts are deterministic, but which session writes a shared prefix first depends on the interleaving):');
+  lines.push(
+    'Prompt cache per configuration (cold runs; the scripts are deterministic, but which session writes a shared prefix first depends on the interleaving):',
+  );
   lines.push('');
   lines.push('| concurrency | cache write | cache read | read share of prompt |');
   lines.push('|---|---|---|---|');
@@ -208,7 +216,9 @@ async function parent() {
     const rs = results.filter((r) => r.concurrency === config);
     const w = rs.map((r) => r.cold.usage.cacheCreationInputTokens);
     const rd = rs.map((r) => r.cold.usage.cacheReadInputTokens);
-    const share = rs.map((r) => pct(r.cold.usage.cacheReadInputTokens / (r.cold.usage.inputTokens + r.cold.usage.cacheCreationInputTokens + r.cold.usage.cacheReadInputTokens)));
+    const share = rs.map((r) =>
+      pct(r.cold.usage.cacheReadInputTokens / (r.cold.usage.inputTokens + r.cold.usage.cacheCreationInputTokens + r.cold.usage.cacheReadInputTokens)),
+    );
     lines.push(`| ${config} | ${w.join('/')} | ${rd.join('/')} | ${share.join('/')} |`);
   }
   lines.push('');
@@ -216,11 +226,15 @@ async function parent() {
   lines.push('');
   lines.push('| input (uncached) | cache write | cache read | prompt total | read share | output |');
   lines.push('|---|---|---|---|---|---|');
-  lines.push(`| ${u.inputTokens} | ${u.cacheCreationInputTokens} | ${u.cacheReadInputTokens} | ${prompt} | ${pct(u.cacheReadInputTokens / prompt)} | ${u.outputTokens} |`);
+  lines.push(
+    `| ${u.inputTokens} | ${u.cacheCreationInputTokens} | ${u.cacheReadInputTokens} | ${prompt} | ${pct(u.cacheReadInputTokens / prompt)} | ${u.outputTokens} |`,
+  );
   // Billing-weighted: cache writes cost 1.25×, reads 0.1× of base input price (5-minute cache).
   const billed = u.inputTokens + 1.25 * u.cacheCreationInputTokens + 0.1 * u.cacheReadInputTokens;
   lines.push('');
-  lines.push(`Input billed at Anthropic's cache prices (write 1.25×, read 0.1×): ${Math.round(billed)} base-token equivalents vs ${prompt} without caching = ${pct(1 - billed / prompt)} saved.`);
+  lines.push(
+    `Input billed at Anthropic's cache prices (write 1.25×, read 0.1×): ${Math.round(billed)} base-token equivalents vs ${prompt} without caching = ${pct(1 - billed / prompt)} saved.`,
+  );
   lines.push('');
   lines.push('Per task (cold run, first result):');
   lines.push('');
@@ -228,7 +242,9 @@ async function parent() {
   lines.push('|---|---|---|---|---|---|---|---|');
   for (const t of sample.cold.perTask) {
     const p = t.usage.inputTokens + t.usage.cacheCreationInputTokens + t.usage.cacheReadInputTokens;
-    lines.push(`| ${t.id} | ${t.turns} | ${t.attempts} | ${((t.durationMs ?? 0) / 1000).toFixed(2)} | ${t.usage.inputTokens} | ${t.usage.cacheCreationInputTokens} | ${t.usage.cacheReadInputTokens} | ${pct(t.usage.cacheReadInputTokens / p)} |`);
+    lines.push(
+      `| ${t.id} | ${t.turns} | ${t.attempts} | ${((t.durationMs ?? 0) / 1000).toFixed(2)} | ${t.usage.inputTokens} | ${t.usage.cacheCreationInputTokens} | ${t.usage.cacheReadInputTokens} | ${pct(t.usage.cacheReadInputTokens / p)} |`,
+    );
   }
   lines.push('');
   lines.push(`Skipped checks (python without torch): ${sample.cold.skippedChecks.join(', ') || 'none'}`);

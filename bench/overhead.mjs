@@ -45,10 +45,28 @@ function writeProject(dir, n) {
   mkdirSync(path.join(dir, 'agents'), { recursive: true });
   mkdirSync(path.join(dir, 'scripted'), { recursive: true });
   mkdirSync(path.join(dir, 'golden'), { recursive: true });
-  writeFileSync(path.join(dir, 'agents', 'writer.md'), '---\nname: writer\ndescription: writes one file\ntools: Write\n---\nWrite the file you are asked for.\n');
-  const lines = ['version: 1', 'name: overhead', 'defaults: { model: sonnet, maxTurns: 4, repairAttempts: 0 }', 'phases:', '  - { id: work, title: Work }', 'tasks:'];
+  writeFileSync(
+    path.join(dir, 'agents', 'writer.md'),
+    '---\nname: writer\ndescription: writes one file\ntools: Write\n---\nWrite the file you are asked for.\n',
+  );
+  const lines = [
+    'version: 1',
+    'name: overhead',
+    'defaults: { model: sonnet, maxTurns: 4, repairAttempts: 0 }',
+    'phases:',
+    '  - { id: work, title: Work }',
+    'tasks:',
+  ];
   for (let i = 0; i < n; i += 1) {
-    lines.push(`  - id: T${i}`, `    title: file ${i}`, '    phase: work', '    agent: writer', '    needs: []', `    outputs: [out/T${i}.txt]`, '    prompt: write it');
+    lines.push(
+      `  - id: T${i}`,
+      `    title: file ${i}`,
+      '    phase: work',
+      '    agent: writer',
+      '    needs: []',
+      `    outputs: [out/T${i}.txt]`,
+      '    prompt: write it',
+    );
     writeFileSync(
       path.join(dir, 'scripted', `T${i}.yaml`),
       `task: T${i}\nturns:\n  - tools:\n      - Write: { file_path: out/T${i}.txt, content: "task ${i}\\n" }\n  - text: done\n`,
@@ -61,7 +79,11 @@ function writeProject(dir, n) {
 function gitFloor(dir) {
   const repo = path.join(dir, 'floor-repo');
   mkdirSync(repo);
-  const git = (...args) => execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], { cwd: repo, stdio: 'pipe' });
+  const git = (...args) =>
+    execFileSync('git', ['-c', 'user.name=bench', '-c', 'user.email=bench@example.invalid', '-c', 'commit.gpgsign=false', ...args], {
+      cwd: repo,
+      stdio: 'pipe',
+    });
   git('init', '--quiet');
   writeFileSync(path.join(repo, 'seed.txt'), 'seed\n');
   git('add', 'seed.txt');
@@ -141,7 +163,15 @@ try {
   const floor = git + sdk;
   const runs = [];
   for (const c of concurrencies) runs.push(await runOnce(project, scratch, c, `c${c}`));
-  const result = { tasks: taskCount, samples, node: process.version, cores: os.cpus().length, loadAtStart: load, floor: { gitAddCommitMs: git, sdkRoundTripMs: sdk, totalMs: floor }, runs };
+  const result = {
+    tasks: taskCount,
+    samples,
+    node: process.version,
+    cores: os.cpus().length,
+    loadAtStart: load,
+    floor: { gitAddCommitMs: git, sdkRoundTripMs: sdk, totalMs: floor },
+    runs,
+  };
   if (json) {
     console.log(JSON.stringify(result, null, 2));
   } else {
@@ -159,7 +189,9 @@ try {
   }
   const failed = runs.filter((r) => r.coldStatus !== 'succeeded' || r.commits !== taskCount);
   if (failed.length > 0) {
-    console.error(`not every task succeeded and committed: ${JSON.stringify(failed.map((r) => ({ c: r.concurrency, status: r.coldStatus, commits: r.commits })))}`);
+    console.error(
+      `not every task succeeded and committed: ${JSON.stringify(failed.map((r) => ({ c: r.concurrency, status: r.coldStatus, commits: r.commits })))}`,
+    );
     process.exitCode = 1;
   }
 } finally {

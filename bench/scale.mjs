@@ -22,7 +22,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 if (typeof globalThis.gc !== 'function') {
-  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--max-old-space-size=4096', fileURLToPath(import.meta.url), ...process.argv.slice(2)], {
+    stdio: 'inherit',
+  });
   process.exit(r.status ?? 1);
 }
 
@@ -85,7 +87,9 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const fmt = (x, d = 1) => x.toFixed(d);
 
 const out = [];
-out.push(`Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? "?"}), Node ${process.version}; seed ${seed}; load average ${os.loadavg()[0].toFixed(1)} at start`);
+out.push(
+  `Machine: ${os.cpus().length} cores (${os.cpus()[0]?.model ?? '?'}), Node ${process.version}; seed ${seed}; load average ${os.loadavg()[0].toFixed(1)} at start`,
+);
 out.push('');
 out.push('### analyzeGraph');
 out.push('');
@@ -154,7 +158,9 @@ for (const n of execSizes) {
       if (r > 0) times.push(ms); // the first run is warm-up
     }
     const m = median(times);
-    out.push(`| ${n} | ${concurrency} | ${runs} | ${fmt(m)} | ${Math.round(n / (m / 1000))} | ${fmt((m * 1000) / n, 0)} | ${events} | ${fmt(rankMs)} | ${peak} |`);
+    out.push(
+      `| ${n} | ${concurrency} | ${runs} | ${fmt(m)} | ${Math.round(n / (m / 1000))} | ${fmt((m * 1000) / n, 0)} | ${events} | ${fmt(rankMs)} | ${peak} |`,
+    );
     console.error(`executeGraph ${n} c=${concurrency}: ${fmt(m)} ms`);
   }
 }
@@ -184,7 +190,15 @@ function writeGraphProject(dir, graph) {
   for (const t of graph.tasks) {
     const i = Number(t.id.slice(1));
     const own = i % 3 === 0 ? `src/mod${i}/**` : `src/mod${i}/index.ts`;
-    lines.push(`  - id: ${t.id}`, `    title: task ${i}`, `    phase: ${t.phase}`, '    agent: worker', `    needs: [${t.needs.join(', ')}]`, `    outputs: [${own}, docs/t${i}.md]`, '    prompt: write it');
+    lines.push(
+      `  - id: ${t.id}`,
+      `    title: task ${i}`,
+      `    phase: ${t.phase}`,
+      '    agent: worker',
+      `    needs: [${t.needs.join(', ')}]`,
+      `    outputs: [${own}, docs/t${i}.md]`,
+      '    prompt: write it',
+    );
   }
   const file = path.join(dir, 'graph.yaml');
   writeFileSync(file, `${lines.join('\n')}\n`);
@@ -200,7 +214,9 @@ for (const n of cliSizes) {
     const help = measure([CLI, '--help']);
     const bare = measure(['-e', '0']);
     const mb = (Buffer.byteLength(readFileSync(file, 'utf8')) / MB).toFixed(1);
-    out.push(`| ${n} | ${mb} | ${fmt(validate.wall, 2)} | ${fmt(validate.rss, 0)} | ${fmt(plan.wall, 2)} | ${fmt(plan.rss, 0)} | ${fmt(help.wall, 2)} | ${fmt(bare.wall, 2)} |`);
+    out.push(
+      `| ${n} | ${mb} | ${fmt(validate.wall, 2)} | ${fmt(validate.rss, 0)} | ${fmt(plan.wall, 2)} | ${fmt(plan.rss, 0)} | ${fmt(help.wall, 2)} | ${fmt(bare.wall, 2)} |`,
+    );
     console.error(`validate ${n}: ${fmt(validate.wall, 2)} s, plan ${fmt(plan.wall, 2)} s`);
   } finally {
     rmSync(dir, { recursive: true, force: true });

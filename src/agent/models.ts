@@ -33,8 +33,6 @@ export function expandModelAlias(name: string, aliases: Readonly<Record<string, 
  */
 export function resolveModel(choice: ModelChoice): string {
   const aliases = { ...MODEL_ALIASES, ...choice.aliases };
-  const picked = [choice.cli, choice.task, choice.agent, choice.defaults].find(
-    (value): value is string => typeof value === 'string' && value.trim() !== '',
-  );
+  const picked = [choice.cli, choice.task, choice.agent, choice.defaults].find((value): value is string => typeof value === 'string' && value.trim() !== '');
   return expandModelAlias(picked ?? choice.defaults, aliases);
 }

@@ -41,8 +41,7 @@ export function withCacheMarks(messages: readonly Anthropic.MessageParam[], mark
   let placed = 0;
   for (let i = marked.length - 1; i >= 0 && placed < marks; i--) {
     const message = marked[i] as Anthropic.MessageParam;
-    const blocks: Anthropic.ContentBlockParam[] =
-      typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
+    const blocks: Anthropic.ContentBlockParam[] = typeof message.content === 'string' ? [{ type: 'text', text: message.content }] : [...message.content];
     for (let j = blocks.length - 1; j >= 0; j--) {
       const block = blocks[j] as Anthropic.ContentBlockParam;
       if (!markable(block)) continue;

@@ -50,9 +50,7 @@ export function classifyFailure(error: unknown, signal?: AbortSignal): FailureVe
     const message = redactSecrets(describeApiError(error));
     if (error.status === undefined) {
       // `event: error` inside a stream: the API's own overload/internal errors are worth a retry.
-      return error.type && TRANSIENT_STREAM_ERROR_TYPES.has(error.type)
-        ? { kind: 'transient', message }
-        : { kind: 'fatal', message };
+      return error.type && TRANSIENT_STREAM_ERROR_TYPES.has(error.type) ? { kind: 'transient', message } : { kind: 'fatal', message };
     }
     if (TRANSIENT_STATUS(error.status)) {
       return { kind: 'transient', status: error.status, message, retryAfterMs: retryAfterFromHeaders(error.headers) };

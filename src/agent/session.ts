@@ -112,10 +112,7 @@ export class AgentSession {
         return outcome('max_turns', `Stopped after ${turns} turn(s): the turn limit (${opts.maxTurns}) was reached.`);
       }
       if (opts.tokenBudget !== undefined && this.#usage.outputTokens >= opts.tokenBudget) {
-        return outcome(
-          'budget',
-          `Stopped: the output-token budget (${opts.tokenBudget}) is spent (${this.#usage.outputTokens} used).`,
-        );
+        return outcome('budget', `Stopped: the output-token budget (${opts.tokenBudget}) is spent (${this.#usage.outputTokens} used).`);
       }
 
       const limit = opts.stopBeforeTurn?.();

@@ -6,7 +6,6 @@ import type { Command, OptionSpec, OptionTable } from './command.js';
 import type { CommandEntry } from './commandTable.js';
 import { EXIT_CODES_HELP } from './exitCodes.js';
 
-
 export function formatMainHelp(commands: readonly CommandEntry[], version: string): string {
   const width = Math.max(...commands.map((c) => c.name.length));
   return [

@@ -67,9 +67,7 @@ function usageErrorFrom(error: unknown, command: Command<OptionTable>): unknown 
     case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
       const name = flag.replace(/^-+/, '');
       const spec = command.options[name] ?? Object.values(command.options).find((o) => o.short === name);
-      return spec?.type === 'boolean'
-        ? new UserError(`option '${flag}' does not take a value`, hint)
-        : new UserError(`option '${flag}' needs a value`, hint);
+      return spec?.type === 'boolean' ? new UserError(`option '${flag}' does not take a value`, hint) : new UserError(`option '${flag}' needs a value`, hint);
     }
     default:
       return new UserError((error as Error).message, hint);

@@ -54,7 +54,10 @@ async function dispatch(argv: readonly string[], io: CliIo, commands: readonly C
 function findCommand(name: string, commands: readonly CommandEntry[]): CommandEntry {
   const entry = commands.find((c) => c.name === name);
   if (entry) return entry;
-  const suggestion = closestMatch(name, commands.map((c) => c.name));
+  const suggestion = closestMatch(
+    name,
+    commands.map((c) => c.name),
+  );
   const hint = suggestion ? `Did you mean '${suggestion}'? ${usageHint()}` : usageHint();
   throw new UserError(`unknown command '${name}'`, hint);
 }

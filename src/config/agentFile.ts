@@ -64,7 +64,9 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
     if (hasErrors(syntax)) return { nameLine: 1, problems };
     const contents = frontMatter.document.contents;
     if (contents !== null && !isMap(contents)) {
-      problems.push(configError('front matter must be a mapping of `key: value` lines', frontMatter.positionOf([]), `use keys such as ${listNames(AGENT_KEYS)}`));
+      problems.push(
+        configError('front matter must be a mapping of `key: value` lines', frontMatter.positionOf([]), `use keys such as ${listNames(AGENT_KEYS)}`),
+      );
       return { nameLine: 1, problems };
     }
     const plain = frontMatter.toJS();
@@ -87,7 +89,13 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
   const bodyLine = lineOfOffset(text, text.length - body.length);
   const prompt = body.trim();
   if (prompt === '') {
-    problems.push(configError('the agent has no prompt: the Markdown body after the front matter is empty', at(bodyLine, 1), 'write the system prompt below the front matter'));
+    problems.push(
+      configError(
+        'the agent has no prompt: the Markdown body after the front matter is empty',
+        at(bodyLine, 1),
+        'write the system prompt below the front matter',
+      ),
+    );
   }
 
   // name
@@ -97,10 +105,17 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
   if ('name' in data) {
     nameLine = valueAt('name').line ?? 1;
     if (typeof data.name === 'string' && data.name.trim() !== '') name = data.name.trim();
-    else problems.push(configError('`name` must be a non-empty string', valueAt('name'), `write e.g. \`name: ${fileStem}\`, or remove it to use the file name`));
+    else
+      problems.push(configError('`name` must be a non-empty string', valueAt('name'), `write e.g. \`name: ${fileStem}\`, or remove it to use the file name`));
   }
   if (!AGENT_NAME_PATTERN.test(name)) {
-    problems.push(configError(`agent name \`${name}\` may contain only letters, digits, \`.\`, \`_\` and \`-\``, 'name' in data ? valueAt('name') : at(1, 1), 'rename it, e.g. `dit-transformer-agent`'));
+    problems.push(
+      configError(
+        `agent name \`${name}\` may contain only letters, digits, \`.\`, \`_\` and \`-\``,
+        'name' in data ? valueAt('name') : at(1, 1),
+        'rename it, e.g. `dit-transformer-agent`',
+      ),
+    );
   }
 
   // description
@@ -116,21 +131,51 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
   if ('tools' in data) {
     const parsed = parseTools(data.tools);
     if (parsed.kind === 'bad-type') {
-      problems.push(configError('`tools` must be a comma-separated string or a list of tool names', valueAt('tools'), `e.g. \`tools: Read, Write, Bash\`; omit it to grant all of ${listNames(TOOL_NAMES)}`));
+      problems.push(
+        configError(
+          '`tools` must be a comma-separated string or a list of tool names',
+          valueAt('tools'),
+          `e.g. \`tools: Read, Write, Bash\`; omit it to grant all of ${listNames(TOOL_NAMES)}`,
+        ),
+      );
     } else {
       for (const { entry, tool } of parsed.restricted) {
-        problems.push(configWarning(`tool \`${entry}\` is a Claude Code permission rule: granted as \`${tool}\`, without the restriction in parentheses`, valueAt('tools'), `this runner limits writes to the task's outputs; list plain tool names to silence this`));
+        problems.push(
+          configWarning(
+            `tool \`${entry}\` is a Claude Code permission rule: granted as \`${tool}\`, without the restriction in parentheses`,
+            valueAt('tools'),
+            `this runner limits writes to the task's outputs; list plain tool names to silence this`,
+          ),
+        );
       }
       for (const lacking of parsed.claudeCodeOnly) {
-        problems.push(configWarning(`tool \`${lacking}\` is a Claude Code tool this runner does not provide: the agent runs without it`, valueAt('tools'), `this runner's tools are ${listNames(TOOL_NAMES)}; remove \`${lacking}\` to silence this`));
+        problems.push(
+          configWarning(
+            `tool \`${lacking}\` is a Claude Code tool this runner does not provide: the agent runs without it`,
+            valueAt('tools'),
+            `this runner's tools are ${listNames(TOOL_NAMES)}; remove \`${lacking}\` to silence this`,
+          ),
+        );
       }
       for (const unknown of parsed.unknown) {
         const suggestion = closestMatch(unknown, TOOL_NAMES);
-        problems.push(configError(`unknown tool \`${unknown}\``, valueAt('tools'), `${suggestion ? `did you mean \`${suggestion}\`? ` : ''}valid tools are ${listNames(TOOL_NAMES)}`));
+        problems.push(
+          configError(
+            `unknown tool \`${unknown}\``,
+            valueAt('tools'),
+            `${suggestion ? `did you mean \`${suggestion}\`? ` : ''}valid tools are ${listNames(TOOL_NAMES)}`,
+          ),
+        );
       }
       tools = parsed.tools;
       if (parsed.tools.length === 0 && parsed.unknown.length === 0) {
-        problems.push(configWarning('`tools` grants none of this runner\'s tools: the agent can neither read nor write files', valueAt('tools'), 'list the tools it needs, or omit `tools` to grant all of them'));
+        problems.push(
+          configWarning(
+            "`tools` grants none of this runner's tools: the agent can neither read nor write files",
+            valueAt('tools'),
+            'list the tools it needs, or omit `tools` to grant all of them',
+          ),
+        );
       }
     }
   }
@@ -139,14 +184,22 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
   let model: string | undefined;
   if ('model' in data && data.model !== null) {
     if (typeof data.model === 'string' && data.model.trim() !== '') model = data.model.trim() === 'inherit' ? undefined : data.model.trim();
-    else problems.push(configError('`model` must be a model alias (`opus`, `sonnet`, `haiku`) or a full model id', valueAt('model'), 'e.g. `model: sonnet`, or remove it to use the graph default'));
+    else
+      problems.push(
+        configError(
+          '`model` must be a model alias (`opus`, `sonnet`, `haiku`) or a full model id',
+          valueAt('model'),
+          'e.g. `model: sonnet`, or remove it to use the graph default',
+        ),
+      );
   }
 
   // maxTurns
   let maxTurns: number | undefined;
   if ('maxTurns' in data && data.maxTurns !== null) {
     if (typeof data.maxTurns === 'number' && Number.isInteger(data.maxTurns) && data.maxTurns > 0) maxTurns = data.maxTurns;
-    else problems.push(configError(`\`maxTurns\` must be a positive integer, not ${JSON.stringify(data.maxTurns)}`, valueAt('maxTurns'), 'e.g. `maxTurns: 40`'));
+    else
+      problems.push(configError(`\`maxTurns\` must be a positive integer, not ${JSON.stringify(data.maxTurns)}`, valueAt('maxTurns'), 'e.g. `maxTurns: 40`'));
   }
 
   // Unknown keys: kept (Claude Code and other tools add their own) but worth a warning,
@@ -160,7 +213,9 @@ export function parseAgentFile(file: string, rawText: string): ParsedAgentFile {
       if (reason !== undefined) problems.push(configWarning(`Claude Code's \`${key}\` is kept but not used: ${reason}`, keyAt(key)));
       continue;
     }
-    problems.push(configWarning(`unknown front-matter key \`${key}\` is ignored`, keyAt(key), `${didYouMean(key, AGENT_KEYS)}known keys are ${listNames(AGENT_KEYS)}`));
+    problems.push(
+      configWarning(`unknown front-matter key \`${key}\` is ignored`, keyAt(key), `${didYouMean(key, AGENT_KEYS)}known keys are ${listNames(AGENT_KEYS)}`),
+    );
   }
 
   if (hasErrors(problems)) return { name, nameLine, problems };

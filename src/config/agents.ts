@@ -25,26 +25,40 @@ export function loadAgents(dir: string): LoadAgentsResult {
   const invalidAgentNames = new Set<string>();
 
   if (!existsSync(root) || !statSync(root).isDirectory()) {
-    problems.push({ ...configError('agents directory not found', { file: root }, 'create it with one Markdown file per agent'), code: 'config.agents-dir-not-found' });
+    problems.push({
+      ...configError('agents directory not found', { file: root }, 'create it with one Markdown file per agent'),
+      code: 'config.agents-dir-not-found',
+    });
     return { agents, problems, invalidAgentNames };
   }
 
   // Sorted so that "first definition" in duplicate messages is stable across machines.
   // Agents folders copied from real repositories hold a README.md and the like: not agents.
-  const names = readdirSync(root).filter((name) => name.endsWith('.md')).sort();
+  const names = readdirSync(root)
+    .filter((name) => name.endsWith('.md'))
+    .sort();
   const files: string[] = [];
   for (const name of names) {
     const file = join(root, name);
     // statSync follows links: a dangling one is not a file either, and is skipped with the rest.
     if (!statSync(file, { throwIfNoEntry: false })?.isFile()) continue;
     if (isNonAgentDocument(name)) {
-      problems.push(configWarning(`skipped ${name}: documentation, not an agent definition`, { file }, 'nothing to do; rename it (e.g. `docs-agent.md`) if it really is an agent'));
+      problems.push(
+        configWarning(
+          `skipped ${name}: documentation, not an agent definition`,
+          { file },
+          'nothing to do; rename it (e.g. `docs-agent.md`) if it really is an agent',
+        ),
+      );
       continue;
     }
     files.push(file);
   }
   if (files.length === 0) {
-    problems.push({ ...configWarning('no agent definitions (*.md) in the agents directory', { file: root }, 'add one Markdown file per agent'), code: 'config.no-agents' });
+    problems.push({
+      ...configWarning('no agent definitions (*.md) in the agents directory', { file: root }, 'add one Markdown file per agent'),
+      code: 'config.no-agents',
+    });
   }
 
   const firstDefinition = new Map<string, { file: string; line: number }>();
@@ -53,12 +67,24 @@ export function loadAgents(dir: string): LoadAgentsResult {
     try {
       bytes = readFileSync(file);
     } catch (error) {
-      problems.push(configError(`cannot read the agent file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`, { file }, 'make it readable, or remove it from the agents directory'));
+      problems.push(
+        configError(
+          `cannot read the agent file (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+          { file },
+          'make it readable, or remove it from the agents directory',
+        ),
+      );
       continue;
     }
     const notText = whyNotText(bytes);
     if (notText !== undefined) {
-      problems.push(configError(`not an agent definition: ${notText}`, { file, line: 1, column: 1 }, 'remove the file from the agents directory, or replace it with a Markdown agent definition'));
+      problems.push(
+        configError(
+          `not an agent definition: ${notText}`,
+          { file, line: 1, column: 1 },
+          'remove the file from the agents directory, or replace it with a Markdown agent definition',
+        ),
+      );
       continue;
     }
     const parsed = parseAgentFile(file, bytes.toString('utf8'));

@@ -43,10 +43,10 @@ export function splitPermissionRule(entry: string): { tool: string; rule: string
  */
 export const CLAUDE_CODE_KEYS: Readonly<Record<string, string | undefined>> = {
   color: undefined, // only how Claude Code's UI shows the agent
-  permissionMode: 'this runner has its own permission model (writes only to the task\'s outputs), so `permissionMode` is not applied',
-  skills: 'this runner does not load Claude Code skills; put what the agent needs in its prompt or the graph\'s context files',
+  permissionMode: "this runner has its own permission model (writes only to the task's outputs), so `permissionMode` is not applied",
+  skills: "this runner does not load Claude Code skills; put what the agent needs in its prompt or the graph's context files",
   mcpServers: 'this runner has no MCP client; the agent runs without these servers',
-  hooks: 'this runner does not run Claude Code hooks; use the task\'s `verify` checks instead',
+  hooks: "this runner does not run Claude Code hooks; use the task's `verify` checks instead",
   disallowedTools: 'list the tools the agent may use in `tools` instead; `disallowedTools` is not applied',
 };
 

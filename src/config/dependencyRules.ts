@@ -101,7 +101,9 @@ export const concurrentOutputsDisjoint: Rule = (ctx) => {
     pairs.sort(([x1, y1], [x2, y2]) => x1.position - x2.position || y1.position - y2.position);
     const first = ctx.tasks[a] as ParsedTask;
     const second = ctx.tasks[b] as ParsedTask;
-    const globs = pairs.map(([x, y]) => (x.glob === y.glob ? `\`${x.glob}\`` : `\`${x.glob}\` (${first.input.id}) and \`${y.glob}\` (${second.input.id})`)).join('; ');
+    const globs = pairs
+      .map(([x, y]) => (x.glob === y.glob ? `\`${x.glob}\`` : `\`${x.glob}\` (${first.input.id}) and \`${y.glob}\` (${second.input.id})`))
+      .join('; ');
     const at = ctx.source.positionOf(['tasks', second.index, 'outputs', (pairs[0] as [Output, Output])[1].position]);
     ctx.problems.push(
       configError(

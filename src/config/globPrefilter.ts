@@ -14,7 +14,10 @@ export interface GlobShape {
 }
 
 export function globShape(glob: string): GlobShape {
-  const segments = glob.replace(/^\.\//, '').split('/').filter((s) => s !== '' && s !== '.');
+  const segments = glob
+    .replace(/^\.\//, '')
+    .split('/')
+    .filter((s) => s !== '' && s !== '.');
   const firstWild = segments.findIndex((s) => WILDCARD.test(s));
   const prefix = firstWild === -1 ? segments : segments.slice(0, firstWild);
   const last = segments[segments.length - 1];

@@ -67,7 +67,11 @@ export function issuesToProblems(issues: readonly Issue[], basePath: YamlPath, s
       for (const key of issue.keys) {
         const where = path.length === 0 ? '' : ` in ${describePath(root, path)}`;
         problems.push(
-          configError(`unknown key \`${key}\`${where}`, source.positionOf([...path, key], 'key'), `${didYouMean(key, known)}valid keys here are ${listNames(known)}`),
+          configError(
+            `unknown key \`${key}\`${where}`,
+            source.positionOf([...path, key], 'key'),
+            `${didYouMean(key, known)}valid keys here are ${listNames(known)}`,
+          ),
         );
       }
       continue;
@@ -107,7 +111,7 @@ function hintFor(path: YamlPath, issue: Issue): string | undefined {
     case 'estimate':
       return 'estimate the task in minutes, e.g. `estimate: 12`';
     case 'context':
-      return 'list file names under the graph\'s context/ directory, e.g. `context: [flux_pipeline.py]`';
+      return "list file names under the graph's context/ directory, e.g. `context: [flux_pipeline.py]`";
     default:
       return issue.code === 'invalid_value' && 'values' in issue ? `use one of ${listNames(issue.values.map(String))}` : undefined;
   }

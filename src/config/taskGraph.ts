@@ -60,19 +60,38 @@ export function loadTaskGraph(file: string, agents: ReadonlyMap<string, AgentDef
     return { problems: [{ ...configError('task graph file not found', { file: path }, 'check the path'), code: 'config.graph-not-found' }] };
   }
   if (!statSync(path).isFile()) {
-    return { problems: [configError('the task graph must be a YAML file, but this is a directory or another kind of file', { file: path }, 'pass the graph file itself, e.g. tasks/flux-triton.yaml')] };
+    return {
+      problems: [
+        configError(
+          'the task graph must be a YAML file, but this is a directory or another kind of file',
+          { file: path },
+          'pass the graph file itself, e.g. tasks/flux-triton.yaml',
+        ),
+      ],
+    };
   }
   return parseTaskGraph(path, readFileSync(path, 'utf8'), agents, options);
 }
 
 /** The same as loadTaskGraph for text already in memory; `file` is used for messages and `dir`. */
-export function parseTaskGraph(file: string, text: string, agents: ReadonlyMap<string, AgentDefinition>, options: LoadTaskGraphOptions = {}): LoadTaskGraphResult {
+export function parseTaskGraph(
+  file: string,
+  text: string,
+  agents: ReadonlyMap<string, AgentDefinition>,
+  options: LoadTaskGraphOptions = {},
+): LoadTaskGraphResult {
   const path = resolve(file);
   const source = new YamlSource(path, text.replace(/^\uFEFF/, ''));
   const problems = source.syntaxProblems();
   if (hasErrors(problems)) return { problems };
   if (!source.isMapping()) {
-    problems.push(configError('the task graph must be a YAML mapping with `version`, `name`, `phases` and `tasks`', source.positionOf([]), 'see docs/ or tasks/flux-triton.yaml for an example'));
+    problems.push(
+      configError(
+        'the task graph must be a YAML mapping with `version`, `name`, `phases` and `tasks`',
+        source.positionOf([]),
+        'see docs/ or tasks/flux-triton.yaml for an example',
+      ),
+    );
     return { problems };
   }
   const plain = source.toJS();

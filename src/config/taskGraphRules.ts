@@ -19,13 +19,17 @@ export function unsafeRelativePath(path: string): string | undefined {
 // Positions are looked up only for problems: a lookup walks the YAML tree, and doing it
 // for every task of a 10,000-task graph is a measurable share of `validate`.
 
-export const duplicateTaskIds: Rule = (ctx) =>
-  reportDuplicateIds(ctx, 'tasks', ctx.tasks, 'task', 'task ids must be unique; rename one of the two');
+export const duplicateTaskIds: Rule = (ctx) => reportDuplicateIds(ctx, 'tasks', ctx.tasks, 'task', 'task ids must be unique; rename one of the two');
 
-export const duplicatePhaseIds: Rule = (ctx) =>
-  reportDuplicateIds(ctx, 'phases', ctx.phases, 'phase', 'phase ids must be unique; rename or merge the two');
+export const duplicatePhaseIds: Rule = (ctx) => reportDuplicateIds(ctx, 'phases', ctx.phases, 'phase', 'phase ids must be unique; rename or merge the two');
 
-function reportDuplicateIds(ctx: RuleContext, list: 'tasks' | 'phases', entries: readonly { index: number; input: { id: string } }[], kind: string, hint: string): void {
+function reportDuplicateIds(
+  ctx: RuleContext,
+  list: 'tasks' | 'phases',
+  entries: readonly { index: number; input: { id: string } }[],
+  kind: string,
+  hint: string,
+): void {
   const first = new Map<string, number>();
   for (const entry of entries) {
     const earlier = first.get(entry.input.id);
@@ -34,7 +38,9 @@ function reportDuplicateIds(ctx: RuleContext, list: 'tasks' | 'phases', entries:
       continue;
     }
     const line = ctx.source.positionOf([list, earlier, 'id']).line ?? 0;
-    ctx.problems.push(configError(`duplicate ${kind} id \`${entry.input.id}\`: also defined at line ${line}`, ctx.source.positionOf([list, entry.index, 'id']), hint));
+    ctx.problems.push(
+      configError(`duplicate ${kind} id \`${entry.input.id}\`: also defined at line ${line}`, ctx.source.positionOf([list, entry.index, 'id']), hint),
+    );
   }
 }
 
@@ -62,7 +68,13 @@ export const knownAgents: Rule = (ctx) => {
     if (agent) {
       // Outputs are written with Write/Edit (or Bash); without any of them the task cannot succeed.
       if (!agent.tools.some((t) => t === 'Write' || t === 'Edit' || t === 'Bash')) {
-        ctx.problems.push(configWarning(`task ${task.input.id}: agent \`${name}\` has no Write, Edit or Bash tool, so it cannot write the task's outputs`, at(), `add \`Write\` to the agent's \`tools\` in ${agent.source.file}`));
+        ctx.problems.push(
+          configWarning(
+            `task ${task.input.id}: agent \`${name}\` has no Write, Edit or Bash tool, so it cannot write the task's outputs`,
+            at(),
+            `add \`Write\` to the agent's \`tools\` in ${agent.source.file}`,
+          ),
+        );
       }
       continue;
     }
@@ -127,19 +139,37 @@ export const outputPaths: Rule = (ctx) => {
       const at = () => ctx.source.positionOf(['tasks', task.index, 'outputs', j]);
       const reason = unsafeRelativePath(glob);
       if (reason) {
-        ctx.problems.push(configError(`task ${task.input.id}: output \`${glob}\` ${reason}; outputs must stay inside the workspace`, at(), 'write a path relative to the workspace root, e.g. `triton_models/vae_decoder/1/model.py`'));
+        ctx.problems.push(
+          configError(
+            `task ${task.input.id}: output \`${glob}\` ${reason}; outputs must stay inside the workspace`,
+            at(),
+            'write a path relative to the workspace root, e.g. `triton_models/vae_decoder/1/model.py`',
+          ),
+        );
         return;
       }
       // The runner owns .git: an agent writing there could rewrite history (refused at the
       // Write tool too, but a graph that asks for it is wrong from the start).
       if (glob.split('/').some((segment) => segment.toLowerCase() === '.git')) {
-        ctx.problems.push(configError(`task ${task.input.id}: output \`${glob}\` is inside .git; the runner alone writes the repository's history`, at(), 'name the files the task creates in the working tree, e.g. `triton_models/vae_decoder/1/model.py`'));
+        ctx.problems.push(
+          configError(
+            `task ${task.input.id}: output \`${glob}\` is inside .git; the runner alone writes the repository's history`,
+            at(),
+            'name the files the task creates in the working tree, e.g. `triton_models/vae_decoder/1/model.py`',
+          ),
+        );
         return;
       }
       try {
         compileGlob(glob);
       } catch (error) {
-        ctx.problems.push(configError(`task ${task.input.id}: output \`${glob}\` is not a valid glob: ${(error as Error).message}`, at(), 'supported: `*`, `**`, `?`, `[abc]`, `{a,b}`'));
+        ctx.problems.push(
+          configError(
+            `task ${task.input.id}: output \`${glob}\` is not a valid glob: ${(error as Error).message}`,
+            at(),
+            'supported: `*`, `**`, `?`, `[abc]`, `{a,b}`',
+          ),
+        );
       }
     });
   }
@@ -155,7 +185,13 @@ export const contextFiles: Rule = (ctx) => {
     }
     const path = join(ctx.graphDir, 'context', name);
     if (!existsSync(path) || !statSync(path).isFile()) {
-      ctx.problems.push(configError(`context file \`${name}\` not found (looked for ${path})`, at, "create it under context/ next to the graph file, or remove it from `context`"));
+      ctx.problems.push(
+        configError(
+          `context file \`${name}\` not found (looked for ${path})`,
+          at,
+          'create it under context/ next to the graph file, or remove it from `context`',
+        ),
+      );
     }
   });
 };
@@ -164,7 +200,9 @@ export const phasesHaveTasks: Rule = (ctx) => {
   const used = new Set(ctx.tasks.map((t) => t.input.phase));
   for (const phase of ctx.phases) {
     if (used.has(phase.input.id)) continue;
-    ctx.problems.push(configWarning(`phase \`${phase.input.id}\` has no tasks`, ctx.source.positionOf(['phases', phase.index]), 'add tasks to it or remove it'));
+    ctx.problems.push(
+      configWarning(`phase \`${phase.input.id}\` has no tasks`, ctx.source.positionOf(['phases', phase.index]), 'add tasks to it or remove it'),
+    );
   }
 };
 

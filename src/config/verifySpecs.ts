@@ -26,7 +26,11 @@ export function toVerifySpec(entry: VerifyEntryInput, path: YamlPath, label: str
     return undefined;
   }
   if (entry.check === undefined && entry.run === undefined) {
-    error('has neither `check` nor `run`', path, `write a built-in check such as \`${CHECK_EXAMPLES['python-syntax']}\` or a command such as \`{ run: "pytest -q" }\``);
+    error(
+      'has neither `check` nor `run`',
+      path,
+      `write a built-in check such as \`${CHECK_EXAMPLES['python-syntax']}\` or a command such as \`{ run: "pytest -q" }\``,
+    );
     return undefined;
   }
 
@@ -47,7 +51,11 @@ export function toVerifySpec(entry: VerifyEntryInput, path: YamlPath, label: str
 
   const check = entry.check as string;
   if (!(BUILTIN_CHECKS as readonly string[]).includes(check)) {
-    error(`unknown check \`${check}\``, keyPath('check'), `${didYouMean(check, BUILTIN_CHECKS)}built-in checks are ${listNames(BUILTIN_CHECKS)}; to run a command write \`{ run: "…" }\``);
+    error(
+      `unknown check \`${check}\``,
+      keyPath('check'),
+      `${didYouMean(check, BUILTIN_CHECKS)}built-in checks are ${listNames(BUILTIN_CHECKS)}; to run a command write \`{ run: "…" }\``,
+    );
     return undefined;
   }
   const name = check as BuiltinCheckName;

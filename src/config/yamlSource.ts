@@ -63,9 +63,7 @@ export class YamlSource {
       // printed by us, so keep only the sentence.
       const message = e.message.replace(/ at line \d+, column \d+:[\s\S]*$/, '').trim();
       const start = e.linePos?.[0];
-      const source: SourcePosition = start
-        ? { file: this.file, line: start.line + this.lineOffset, column: start.col }
-        : { file: this.file };
+      const source: SourcePosition = start ? { file: this.file, line: start.line + this.lineOffset, column: start.col } : { file: this.file };
       const hint = 'fix the YAML syntax at this position (indentation, unclosed brackets or quotes, a missing `:`)';
       return severity === 'error' ? configError(`YAML: ${message}`, source, hint) : configWarning(`YAML: ${message}`, source);
     };

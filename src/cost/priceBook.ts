@@ -32,7 +32,10 @@ export function turnCost(price: ModelPrice, usage: Usage): number {
   const prompt = usage.inputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens;
   const rates = price.longPrompt && prompt > price.longPrompt.thresholdTokens ? price.longPrompt : price;
   const micro =
-    usage.inputTokens * rates.input + usage.outputTokens * rates.output + usage.cacheCreationInputTokens * rates.cacheWrite + usage.cacheReadInputTokens * rates.cacheRead;
+    usage.inputTokens * rates.input +
+    usage.outputTokens * rates.output +
+    usage.cacheCreationInputTokens * rates.cacheWrite +
+    usage.cacheReadInputTokens * rates.cacheRead;
   return micro / 1_000_000;
 }
 

@@ -146,4 +146,3 @@ export function plainLine(event: RunEvent, state: RunState): string | undefined 
       return undefined;
   }
 }
-

@@ -11,14 +11,7 @@ import type { RunEvent } from './types.js';
 type Level = 'debug' | 'info' | 'warn' | 'error';
 
 /** Credential-bearing fields pino blanks out wherever they appear (two levels deep). */
-export const REDACTED_LOG_PATHS = [
-  'apiKey',
-  '*.apiKey',
-  'headers.authorization',
-  'headers["x-api-key"]',
-  '*.headers.authorization',
-  '*.headers["x-api-key"]',
-];
+export const REDACTED_LOG_PATHS = ['apiKey', '*.apiKey', 'headers.authorization', 'headers["x-api-key"]', '*.headers.authorization', '*.headers["x-api-key"]'];
 
 export class RunLogger implements RunEventSubscriber {
   readonly file: string;
@@ -95,7 +88,16 @@ function describe(event: RunEvent): { level: Level; message: string; fields: Rec
       return {
         level: 'debug',
         message: `${event.task} turn ${event.turn.turn} (${event.turn.stopReason ?? 'no stop reason'})`,
-        fields: { task: event.task, turn: event.turn.turn, model: event.turn.model, requestId: event.turn.requestId, stopReason: event.turn.stopReason, tools, usage: event.turn.usage, retries: event.turn.retries },
+        fields: {
+          task: event.task,
+          turn: event.turn.turn,
+          model: event.turn.model,
+          requestId: event.turn.requestId,
+          stopReason: event.turn.stopReason,
+          tools,
+          usage: event.turn.usage,
+          retries: event.turn.retries,
+        },
       };
     }
     case 'task:verify': {
@@ -107,19 +109,35 @@ function describe(event: RunEvent): { level: Level; message: string; fields: Rec
       };
     }
     case 'task:commit':
-      return { level: 'info', message: `${event.task} committed ${event.commit.sha.slice(0, 7)}`, fields: { task: event.task, sha: event.commit.sha, files: event.commit.files } };
+      return {
+        level: 'info',
+        message: `${event.task} committed ${event.commit.sha.slice(0, 7)}`,
+        fields: { task: event.task, sha: event.commit.sha, files: event.commit.files },
+      };
     case 'task:outputs':
-      return { level: 'debug', message: `${event.task} outputs ${event.fingerprint.slice(0, 12)}`, fields: { task: event.task, fingerprint: event.fingerprint } };
+      return {
+        level: 'debug',
+        message: `${event.task} outputs ${event.fingerprint.slice(0, 12)}`,
+        fields: { task: event.task, fingerprint: event.fingerprint },
+      };
     case 'task:usage':
       return { level: 'debug', message: `${event.task} usage`, fields: { task: event.task, model: event.model, usage: event.usage } };
     case 'task:cost':
-      return { level: 'debug', message: `${event.task} turn ${event.turn} cost ${event.costUsd === null ? 'unknown (no price for the model)' : `$${event.costUsd.toFixed(6)}`}`, fields: { task: event.task, turn: event.turn, model: event.model, costUsd: event.costUsd } };
+      return {
+        level: 'debug',
+        message: `${event.task} turn ${event.turn} cost ${event.costUsd === null ? 'unknown (no price for the model)' : `$${event.costUsd.toFixed(6)}`}`,
+        fields: { task: event.task, turn: event.turn, model: event.model, costUsd: event.costUsd },
+      };
     case 'phase:start':
     case 'phase:end':
       return { level: 'info', message: `phase ${event.phase} ${event.type === 'phase:start' ? 'started' : 'ended'}`, fields: { phase: event.phase } };
     case 'run:notice':
       return { level: event.level, message: event.message, fields: { task: event.task } };
     case 'run:end':
-      return { level: event.status === 'succeeded' ? 'info' : event.status === 'interrupted' ? 'warn' : 'error', message: `run ${event.runId} ${event.status}`, fields: { runId: event.runId, status: event.status } };
+      return {
+        level: event.status === 'succeeded' ? 'info' : event.status === 'interrupted' ? 'warn' : 'error',
+        message: `run ${event.runId} ${event.status}`,
+        fields: { runId: event.runId, status: event.status },
+      };
   }
 }

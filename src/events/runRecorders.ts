@@ -19,7 +19,7 @@ export interface RunRecorders {
 
 export function attachRunRecorders(
   bus: RunEventBus,
-  options: { runDir: string; progress?: ProgressViewOptions; /** The state a resumed run continues. */ resumedState?: RunState },
+  options: { runDir: string; progress?: ProgressViewOptions /** The state a resumed run continues. */; resumedState?: RunState },
 ): RunRecorders {
   const recorders: RunRecorders = {
     // Resume rebuilds a run from these three, so a run that cannot write them must stop.

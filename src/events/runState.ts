@@ -153,7 +153,8 @@ function reduce(state: RunState | undefined, event: RunEvent, inPlace: boolean):
 }
 
 function reduceRunning(state: RunState, event: Exclude<RunEvent, { type: 'run:start' }>, inPlace: boolean): RunState {
-  const updateTask = (s: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState => (inPlace ? replaceTask(s, id, change) : copyWithTask(s, id, change));
+  const updateTask = (s: RunState, id: string, change: (task: TaskRecord) => TaskRecord): RunState =>
+    inPlace ? replaceTask(s, id, change) : copyWithTask(s, id, change);
   switch (event.type) {
     case 'task:state':
       return updateTask(state, event.task, (task) => {

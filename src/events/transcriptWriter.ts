@@ -37,9 +37,7 @@ export class TranscriptWriter implements RunEventSubscriber {
     const line = `${JSON.stringify(redactDeep(event.turn, this.env))}\n`;
     // The first line of a file this process writes: after a kill or a full disk, the file
     // may end mid-line; cut that back so resume appends whole lines only.
-    const previous =
-      this.chains.get(file) ??
-      mkdir(path.dirname(file), { recursive: true }).then(() => trimPartialLastLine(file));
+    const previous = this.chains.get(file) ?? mkdir(path.dirname(file), { recursive: true }).then(() => trimPartialLastLine(file));
     const next: Promise<void> = previous
       .then(() => appendFile(file, line))
       .catch((error: unknown) => {

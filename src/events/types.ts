@@ -4,17 +4,7 @@ import type { TurnRecord, Usage } from '../agent/types.js';
 import type { TaskIdentity } from '../config/types.js';
 import type { CheckResult } from '../verify/types.js';
 
-export const TASK_STATES = [
-  'pending',
-  'running',
-  'verifying',
-  'repairing',
-  'succeeded',
-  'cached',
-  'failed',
-  'blocked',
-  'interrupted',
-] as const;
+export const TASK_STATES = ['pending', 'running', 'verifying', 'repairing', 'succeeded', 'cached', 'failed', 'blocked', 'interrupted'] as const;
 export type TaskState = (typeof TASK_STATES)[number];
 
 export const TERMINAL_STATES: ReadonlySet<TaskState> = new Set(['succeeded', 'cached', 'failed', 'blocked', 'interrupted']);

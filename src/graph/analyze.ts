@@ -95,9 +95,7 @@ export function analyzeGraph(graph: GraphInput): GraphAnalysis {
   const longestChain = longestPath(index, orderIndices, () => 1, 'count');
   const missingEstimates = graph.tasks.filter((t) => t.estimate === undefined).map((t) => t.id);
   const criticalPath =
-    missingEstimates.length === 0 && ids.length > 0
-      ? longestPath(index, orderIndices, (v) => graph.tasks[v]?.estimate ?? 1, 'estimate')
-      : longestChain;
+    missingEstimates.length === 0 && ids.length > 0 ? longestPath(index, orderIndices, (v) => graph.tasks[v]?.estimate ?? 1, 'estimate') : longestChain;
 
   const lookup = (id: string) => {
     const i = index.indexOf.get(id);

@@ -79,7 +79,10 @@ export async function loadResumePoint(reportsDir: string, resume: true | string)
         const file = transcriptFile(runDir, taskId);
         if (!task || !existsSync(file)) continue;
         const turns = await readTranscript(file);
-        const needed = await collectNeededFiles(workspaceDir, task.needs.map((id) => specs.get(id) as TaskSpec));
+        const needed = await collectNeededFiles(
+          workspaceDir,
+          task.needs.map((id) => specs.get(id) as TaskSpec),
+        );
         const history = conversationFromTurns(buildTaskMessage(task, needed), turns);
         if (history) {
           // The continued session's turns follow on in the same transcript.

@@ -14,7 +14,17 @@ import { analyzeGraph } from '../graph/index.js';
 import { writeHtmlSummary } from '../report/index.js';
 import { defaultConcurrency, executeGraph } from '../scheduler/index.js';
 import { resolvePython } from '../verify/python.js';
-import { acquireWorkspaceLock, assertCleanWorkspace, CommitQueue, findTaskCommits, gitRaw, headSha, LOCK_FILE_NAME, prepareWorkspace, ScopeGuard } from '../workspace/index.js';
+import {
+  acquireWorkspaceLock,
+  assertCleanWorkspace,
+  CommitQueue,
+  findTaskCommits,
+  gitRaw,
+  headSha,
+  LOCK_FILE_NAME,
+  prepareWorkspace,
+  ScopeGuard,
+} from '../workspace/index.js';
 import { assertBudgetEnforceable } from './budgetCheck.js';
 import { attachRecorders } from './recorders.js';
 import { loadResumePoint } from './resume.js';
@@ -25,7 +35,6 @@ import { buildSharedContext } from './sharedContext.js';
 import { findEditedLeftovers } from './resumeEdits.js';
 import { assertUsableDirectory } from './usableDirectory.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
-
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
@@ -76,7 +85,14 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
     // allowDirty: checked just above, with the resumed run's own leftovers allowed; a second,
     // stricter check in prepareWorkspace would refuse every resume of a killed session.
-    await prepareWorkspace({ dir: workspaceDir, contextSourceDir: path.join(graph.dir, 'context'), contextFiles: graph.context, graphName: graph.name, runId, allowDirty: true });
+    await prepareWorkspace({
+      dir: workspaceDir,
+      contextSourceDir: path.join(graph.dir, 'context'),
+      contextFiles: graph.context,
+      graphName: graph.name,
+      runId,
+      allowDirty: true,
+    });
 
     const taskCommits = new Map<string, TaskCommitRef>();
     for (const [taskId, commits] of await findTaskCommits(workspaceDir)) {
@@ -110,7 +126,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     }
 
     // Hand edits to what an interrupted agent left behind: said out loud, and marked in the commit.
-    const editedLeftovers = resumePoint ? await findEditedLeftovers(workspaceDir, graph, resumePoint.state, resumePoint.unfinished, path.join(runDir, 'events.ndjson')) : [];
+    const editedLeftovers = resumePoint
+      ? await findEditedLeftovers(workspaceDir, graph, resumePoint.state, resumePoint.unfinished, path.join(runDir, 'events.ndjson'))
+      : [];
 
     const bus = new RunEventBus();
     const recorders = attachRecorders(bus, {

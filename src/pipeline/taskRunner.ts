@@ -10,7 +10,15 @@ import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
 import { checkEnvironment } from '../verify/commandCheck.js';
 import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
-import { describeViolation, outputsFingerprint, setAsideChanges, setAsideOutputs, type CommitQueue, type ScopeGuard, type ScopeViolation } from '../workspace/index.js';
+import {
+  describeViolation,
+  outputsFingerprint,
+  setAsideChanges,
+  setAsideOutputs,
+  type CommitQueue,
+  type ScopeGuard,
+  type ScopeViolation,
+} from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
 import { outputsHoldingSecrets, redactedCopy } from './secretScan.js';
@@ -205,7 +213,10 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       runId: deps.runId,
       tokens: usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens,
       outputs: task.outputs,
-      trailers: { 'Input-Hash': inputHash, ...(deps.editedOnResume?.has(task.id) ? { 'Resumed-With-Edits': 'outputs were edited by hand while the run was stopped' } : {}) },
+      trailers: {
+        'Input-Hash': inputHash,
+        ...(deps.editedOnResume?.has(task.id) ? { 'Resumed-With-Edits': 'outputs were edited by hand while the run was stopped' } : {}),
+      },
     });
     if (commit) {
       deps.scopeGuard.committed(commit.sha);

@@ -25,7 +25,10 @@ export function assertUsableDirectory(dir: string, role: string, flag: string): 
         accessSync(current, constants.W_OK);
       } catch (error) {
         const code = (error as NodeJS.ErrnoException).code;
-        throw new UserError(`${role} ${dir} is not writable: ${current} ${code === 'EROFS' ? 'is on a read-only filesystem' : 'does not allow writing'} (${code})`, hint);
+        throw new UserError(
+          `${role} ${dir} is not writable: ${current} ${code === 'EROFS' ? 'is on a read-only filesystem' : 'does not allow writing'} (${code})`,
+          hint,
+        );
       }
       return;
     }

@@ -27,7 +27,12 @@ function barName(text: string): string {
 
 /** Label text that cannot break the syntax: quotes, colons, hashes and brackets replaced. */
 function label(text: string): string {
-  return text.replace(/"/g, "'").replace(/[:;#]/g, ' ').replace(/[[\]{}<>]/g, ' ').replace(/\s+/g, ' ').trim();
+  return text
+    .replace(/"/g, "'")
+    .replace(/[:;#]/g, ' ')
+    .replace(/[[\]{}<>]/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 const GANTT_TAG: Partial<Record<TaskState, string>> = {
@@ -45,7 +50,8 @@ const GANTT_TAG: Partial<Record<TaskState, string>> = {
  * that never started (blocked, pending) have no bar and are listed after the chart.
  */
 export function ganttChart(state: RunState): { chart: string; notStarted: TaskRecord[] } {
-  const runEnd = Date.parse(state.endedAt ?? '') || Math.max(Date.parse(state.startedAt), ...Object.values(state.tasks).map((t) => Date.parse(t.endedAt ?? '') || 0));
+  const runEnd =
+    Date.parse(state.endedAt ?? '') || Math.max(Date.parse(state.startedAt), ...Object.values(state.tasks).map((t) => Date.parse(t.endedAt ?? '') || 0));
   const lines = ['gantt', `  title Run ${label(state.runId)}`, '  dateFormat x', '  axisFormat %H:%M:%S'];
   const notStarted: TaskRecord[] = [];
   const idOf = taskIds(state);
@@ -88,7 +94,10 @@ const NODE_STYLE: Record<TaskState, string> = {
 export function dagFlowchart(state: RunState): string {
   const tasks = Object.values(state.tasks);
   const idOf = taskIds(state);
-  const phaseId = mermaidNodeIds(state.phases.map((p) => p.id), 'p_');
+  const phaseId = mermaidNodeIds(
+    state.phases.map((p) => p.id),
+    'p_',
+  );
   const lines = ['flowchart LR'];
   for (const phase of state.phases) {
     const inPhase = tasks.filter((t) => t.phase === phase.id);

@@ -47,7 +47,9 @@ function renderTaskSection(task: TaskSummary): string {
   ];
   if (task.needs.length > 0) facts.push(`- Needs: ${task.needs.join(', ')}`);
   if (task.startedAt || task.endedAt) {
-    facts.push(`- Time: ${task.startedAt ? formatClock(task.startedAt) : '-'} → ${task.endedAt ? formatClock(task.endedAt) : '-'}${task.durationMs !== undefined ? ` (${formatDuration(task.durationMs)})` : ''}`);
+    facts.push(
+      `- Time: ${task.startedAt ? formatClock(task.startedAt) : '-'} → ${task.endedAt ? formatClock(task.endedAt) : '-'}${task.durationMs !== undefined ? ` (${formatDuration(task.durationMs)})` : ''}`,
+    );
   }
   if (task.commit) facts.push(`- Commit: \`${task.commit.sha.slice(0, 7)}\` — ${task.commit.files.map((f) => `\`${f}\``).join(', ')}`);
   const parts = [`## ${task.id}: ${task.title}`, facts.join('\n')];
@@ -57,7 +59,12 @@ function renderTaskSection(task: TaskSummary): string {
     parts.push(
       table(
         ['Check', 'Status', 'Duration', 'Note'],
-        attempt.results.map((r) => [r.name, r.status === 'skipped' ? '**skipped**' : r.status, formatDuration(r.durationMs), r.status === 'skipped' ? (r.reason ?? 'no reason given') : r.junit ? junitLine(r.junit) : '']),
+        attempt.results.map((r) => [
+          r.name,
+          r.status === 'skipped' ? '**skipped**' : r.status,
+          formatDuration(r.durationMs),
+          r.status === 'skipped' ? (r.reason ?? 'no reason given') : r.junit ? junitLine(r.junit) : '',
+        ]),
       ),
     );
     for (const result of attempt.results.filter((r) => r.status === 'failed' && r.output.trim())) {
@@ -76,7 +83,13 @@ function renderJUnit(j: JUnitSummary): string {
   const lines = [`#### JUnit \`${j.file}\`: ${junitLine(j)} in ${j.timeSeconds}s`];
   const notPassed = j.cases.filter((c) => c.status !== 'passed');
   if (notPassed.length > 0) {
-    lines.push('', table(['Case', 'Status', 'Message'], notPassed.map((c) => [`${c.classname ? `${c.classname}::` : ''}${c.name}`, c.status, c.message ?? ''])));
+    lines.push(
+      '',
+      table(
+        ['Case', 'Status', 'Message'],
+        notPassed.map((c) => [`${c.classname ? `${c.classname}::` : ''}${c.name}`, c.status, c.message ?? '']),
+      ),
+    );
   }
   return lines.join('\n');
 }

@@ -16,7 +16,7 @@ export class PhaseReporter implements RunEventSubscriber {
   private pending: Promise<void> = Promise.resolve();
   private readonly errors: unknown[] = [];
 
-  constructor(private readonly options: { runDir: string; /** The state a resumed run continues. */ initial?: RunState }) {
+  constructor(private readonly options: { runDir: string /** The state a resumed run continues. */; initial?: RunState }) {
     this.state = options.initial;
   }
 

@@ -63,7 +63,11 @@ function resolveTask(state: RunState, wanted: string, phase: string | undefined)
   const found = candidates.find((t) => t.id === wanted) ?? candidates.find((t) => t.id.toLowerCase() === wanted.toLowerCase());
   if (!found) {
     const where = phase ? `phase ${phase} of run ${state.runId}` : `run ${state.runId}`;
-    throw new UserError(`Unknown task ${wanted} in ${where}. Tasks: ${candidates.map((t) => t.id).join(', ')}.`, 'Ask for one of these ids.', 'report.unknown-task');
+    throw new UserError(
+      `Unknown task ${wanted} in ${where}. Tasks: ${candidates.map((t) => t.id).join(', ')}.`,
+      'Ask for one of these ids.',
+      'report.unknown-task',
+    );
   }
   return found.id;
 }
@@ -91,7 +95,10 @@ function renderPhaseTable(phase: PhaseSummary, color: boolean): string[] {
       .join('  ')
       .trimEnd();
   const duration = phase.durationMs === undefined ? '' : ` · ${formatDuration(phase.durationMs)}`;
-  const lines = [`Phase ${phase.index}: ${phase.title} (${phase.id}) · ${describeCounts(phase.counts)}${duration} · cost ${formatUsd(phase.costUsd)}`, `  ${fmt(head)}`];
+  const lines = [
+    `Phase ${phase.index}: ${phase.title} (${phase.id}) · ${describeCounts(phase.counts)}${duration} · cost ${formatUsd(phase.costUsd)}`,
+    `  ${fmt(head)}`,
+  ];
   phase.tasks.forEach((t, i) => {
     lines.push(`  ${fmt(rows[i] as string[], t)}`);
   });
@@ -122,7 +129,13 @@ function renderTaskDetail(task: TaskSummary, color: boolean): string {
       const note = result.status === 'skipped' ? ` — skipped: ${result.reason ?? 'no reason given'}` : '';
       lines.push(`  ${result.status.toUpperCase().padEnd(7)} ${result.name} (${formatDuration(result.durationMs)})${note}`);
       const outputShown = result.status !== 'passed' && result.output.trim() !== '';
-      if (outputShown) lines.push(...result.output.trimEnd().split('\n').map((l) => `      ${l}`));
+      if (outputShown)
+        lines.push(
+          ...result.output
+            .trimEnd()
+            .split('\n')
+            .map((l) => `      ${l}`),
+        );
       // A failed junit check's output usually lists its counts and failing cases already;
       // add only what it does not mention.
       if (result.junit) {

@@ -43,7 +43,11 @@ export async function listRuns(reportsDir: string): Promise<RunListing[]> {
 export async function loadRun(reportsDir: string, runId?: string): Promise<LoadedRun> {
   const runs = await listRuns(reportsDir);
   if (runs.length === 0) {
-    throw new UserError(`No runs found in ${path.join(reportsDir, 'runs')}.`, 'Run the graph first, or read the reports directory a run wrote to.', 'report.no-runs');
+    throw new UserError(
+      `No runs found in ${path.join(reportsDir, 'runs')}.`,
+      'Run the graph first, or read the reports directory a run wrote to.',
+      'report.no-runs',
+    );
   }
   let chosen: RunListing | undefined;
   if (runId === undefined) {
@@ -58,7 +62,10 @@ export async function loadRun(reportsDir: string, runId?: string): Promise<Loade
   if (!chosen) {
     const shown = runs.slice(0, 20).map((r) => `  ${r.runId}  ${r.startedAt}  ${r.status}`);
     if (runs.length > 20) shown.push(`  ... and ${runs.length - 20} more`);
-    throw new UserError(`No run ${runId} in ${path.join(reportsDir, 'runs')}. Available runs, newest first:\n${shown.join('\n')}`, 'Pass one of these ids (a unique prefix is enough), or omit it for the latest run.');
+    throw new UserError(
+      `No run ${runId} in ${path.join(reportsDir, 'runs')}. Available runs, newest first:\n${shown.join('\n')}`,
+      'Pass one of these ids (a unique prefix is enough), or omit it for the latest run.',
+    );
   }
   return { dir: chosen.dir, state: await readRunState(path.join(chosen.dir, 'state.json')) };
 }

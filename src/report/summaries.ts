@@ -16,7 +16,8 @@ export interface SkippedCheck {
   reason: string;
 }
 
-export interface TaskSummary extends Pick<TaskRecord, keyof TaskIdentity | 'model' | 'state' | 'reason' | 'startedAt' | 'endedAt' | 'turns' | 'usage' | 'retries' | 'verify' | 'commit'> {
+export interface TaskSummary
+  extends Pick<TaskRecord, keyof TaskIdentity | 'model' | 'state' | 'reason' | 'startedAt' | 'endedAt' | 'turns' | 'usage' | 'retries' | 'verify' | 'commit'> {
   durationMs?: number;
   totalTokens: number;
   /** USD; null when a turn's model had no price (see docs/reports.md). */
@@ -28,7 +29,6 @@ export interface TaskSummary extends Pick<TaskRecord, keyof TaskIdentity | 'mode
   /** JUnit results of the final verify pass that has any. */
   junit: JUnitSummary[];
 }
-
 
 export interface PhaseSummary {
   /** 1-based position in the graph. */
@@ -108,12 +108,13 @@ export function summarizeTask(task: TaskRecord): TaskSummary {
   return summary;
 }
 
-
 export function summarizePhase(state: RunState, phaseId: string): PhaseSummary {
   const index = state.phases.findIndex((p) => p.id === phaseId);
   const phase = state.phases[index];
   if (!phase) throw new Error(`unknown phase ${phaseId}`);
-  const tasks = Object.values(state.tasks).filter((t) => t.phase === phaseId).map(summarizeTask);
+  const tasks = Object.values(state.tasks)
+    .filter((t) => t.phase === phaseId)
+    .map(summarizeTask);
   const usage = tasks.reduce((sum, t) => addUsage(sum, t.usage), emptyUsage());
   const summary: PhaseSummary = {
     index: index + 1,
@@ -159,4 +160,3 @@ export function summarizeRun(state: RunState): RunSummary {
   if (state.resumedFrom) summary.resumedFrom = state.resumedFrom;
   return summary;
 }
-

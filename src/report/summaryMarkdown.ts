@@ -37,7 +37,13 @@ export function renderSummaryMarkdown(summary: RunSummary, state: RunState): str
   ];
   const problems = summary.phases.flatMap((p) => p.tasks).filter((t) => t.state === 'failed' || t.state === 'blocked' || t.state === 'interrupted');
   if (problems.length > 0) {
-    parts.push('## Not done', table(['Task', 'State', 'Why'], problems.map((t) => [t.id, t.state, t.reason ?? ''])));
+    parts.push(
+      '## Not done',
+      table(
+        ['Task', 'State', 'Why'],
+        problems.map((t) => [t.id, t.state, t.reason ?? '']),
+      ),
+    );
   }
   const skipped = summary.phases.flatMap((p) => p.tasks).flatMap((t) => t.skippedChecks.map((s) => [t.id, s.name, s.reason]));
   if (skipped.length > 0) parts.push('## Skipped checks', table(['Task', 'Check', 'Why skipped'], skipped));

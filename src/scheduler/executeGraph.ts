@@ -23,14 +23,7 @@ import { ConcurrencyGovernor } from './concurrencyGovernor.js';
 import { assertBarriersSatisfiable, dispatchRanks } from './dispatchOrder.js';
 import { PhaseProgress } from './phaseProgress.js';
 import { readiness, type BarrierState, type GraphView } from './readiness.js';
-import type {
-  ActiveTaskState,
-  ExecuteOptions,
-  ExecuteResult,
-  SchedulableTask,
-  TaskContext,
-  TaskOutcome,
-} from './types.js';
+import type { ActiveTaskState, ExecuteOptions, ExecuteResult, SchedulableTask, TaskContext, TaskOutcome } from './types.js';
 
 /** Rejects (never throws synchronously) on a malformed graph, bad options, or an emit that throws. */
 export async function executeGraph(options: ExecuteOptions): Promise<ExecuteResult> {
@@ -125,13 +118,10 @@ class GraphExecution {
       setConcurrency: (limit) => {
         this.#queue.concurrency = limit;
       },
-      notice: (level, message, task) =>
-        this.#emit({ type: 'run:notice', at: this.#timestamp(), level, message, ...(task ? { task } : {}) }),
+      notice: (level, message, task) => this.#emit({ type: 'run:notice', at: this.#timestamp(), level, message, ...(task ? { task } : {}) }),
       inFlight: () => this.#running.size,
     });
-    this.#phases = new PhaseProgress(phases, inScope, (type, phase) =>
-      this.#emit({ type, at: this.#timestamp(), phase }),
-    );
+    this.#phases = new PhaseProgress(phases, inScope, (type, phase) => this.#emit({ type, at: this.#timestamp(), phase }));
   }
 
   async run(): Promise<ExecuteResult> {

@@ -9,10 +9,7 @@ export interface SchedulableTask {
   needs: string[];
 }
 
-export type TaskOutcome =
-  | { state: 'succeeded' | 'cached'; reason?: string }
-  | { state: 'failed'; reason: string }
-  | { state: 'interrupted'; reason?: string };
+export type TaskOutcome = { state: 'succeeded' | 'cached'; reason?: string } | { state: 'failed'; reason: string } | { state: 'interrupted'; reason?: string };
 
 /** States a running task may move through on its own before its outcome is known. */
 export type ActiveTaskState = 'running' | 'verifying' | 'repairing';

@@ -82,7 +82,11 @@ export interface ContractRow {
   line: number;
 }
 
-const clean = (cell: string): string => cell.trim().replace(/^`(.*)`$/, '$1').trim();
+const clean = (cell: string): string =>
+  cell
+    .trim()
+    .replace(/^`(.*)`$/, '$1')
+    .trim();
 
 /** Rows of the Markdown table whose header has model | direction | name | data_type | dims. */
 export function parseContractTable(markdown: string): ContractRow[] {
@@ -104,7 +108,12 @@ export function parseContractTable(markdown: string): ContractRow[] {
     if (cells.every((c) => /^:?-+:?$/.test(c))) return;
     const get = (h: string): string => cells[(columns as string[]).indexOf(h)] ?? '';
     const dir = get('direction').toLowerCase();
-    const dims = get('dims').replace(/^\[|\]$/g, '').split(',').map((d) => d.trim()).filter(Boolean).map(Number);
+    const dims = get('dims')
+      .replace(/^\[|\]$/g, '')
+      .split(',')
+      .map((d) => d.trim())
+      .filter(Boolean)
+      .map(Number);
     if (!['in', 'out', 'input', 'output'].includes(dir) || dims.some((d) => !Number.isInteger(d))) return;
     rows.push({
       model: get('model'),
@@ -122,11 +131,7 @@ export function parseContractTable(markdown: string): ContractRow[] {
  * Checks the configs against an explicit contract table. Every difference is an error at
  * the config line that disagrees (or at the table row when the config has nothing to point at).
  */
-export function checkContractTable(
-  repo: string | LoadedRepository,
-  contractFile: string,
-  opts: { models?: string[]; baseDir?: string } = {},
-): Finding[] {
+export function checkContractTable(repo: string | LoadedRepository, contractFile: string, opts: { models?: string[]; baseDir?: string } = {}): Finding[] {
   const baseDir = opts.baseDir ?? process.cwd();
   const loaded = typeof repo === 'string' ? loadRepository(repo, baseDir) : repo;
   const contractShown = displayPath(contractFile, baseDir);
@@ -138,7 +143,14 @@ export function checkContractTable(
   }
   const rows = parseContractTable(text).filter((r) => !opts.models || opts.models.includes(r.model));
   if (rows.length === 0) {
-    return [{ severity: 'warning', code: 'contract.table-missing', file: contractShown, message: 'no contract table (model | direction | name | data_type | dims) found' }];
+    return [
+      {
+        severity: 'warning',
+        code: 'contract.table-missing',
+        file: contractShown,
+        message: 'no contract table (model | direction | name | data_type | dims) found',
+      },
+    ];
   }
   const findings: Finding[] = [];
   const models = new Map(loaded.models.map((m) => [m.name, m]));

@@ -32,14 +32,7 @@ export class FindingSink {
     this.findings.push(finding);
   }
 
-  at(
-    severity: FindingSeverity,
-    code: string,
-    file: string,
-    pos: Located | undefined,
-    message: string,
-    hint?: string,
-  ): void {
+  at(severity: FindingSeverity, code: string, file: string, pos: Located | undefined, message: string, hint?: string): void {
     const finding: Finding = { severity, code, file, message };
     if (pos) {
       finding.line = pos.line;

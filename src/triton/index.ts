@@ -60,7 +60,10 @@ export async function checkRepository(repoDir: string, opts: CheckOptions = {}):
     notes.push('Python checks skipped on request');
   } else {
     const python = opts.python ?? 'python3';
-    const run = await analysePythonFiles(python, withCode.map((m) => m.pythonPath as string));
+    const run = await analysePythonFiles(
+      python,
+      withCode.map((m) => m.pythonPath as string),
+    );
     if (run.ok) {
       pythonAvailable = true;
       for (const model of withCode) {

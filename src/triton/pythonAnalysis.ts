@@ -43,9 +43,7 @@ export interface PyFileAnalysis {
   undecidable?: (PyPos & { what: string; expr: string })[];
 }
 
-export type PythonRun =
-  | { ok: true; files: Map<string, PyFileAnalysis> }
-  | { ok: false; missing: boolean; reason: string };
+export type PythonRun = { ok: true; files: Map<string, PyFileAnalysis> } | { ok: false; missing: boolean; reason: string };
 
 /** The analyser script, found next to this module in src/ or via ../../src from dist/. */
 export function analyserScriptPath(): string {
@@ -61,29 +59,24 @@ export function analysePythonFiles(python: string, files: string[], timeoutMs = 
   if (files.length === 0) return Promise.resolve({ ok: true, files: new Map() });
   const script = analyserScriptPath();
   return new Promise((resolve) => {
-    execFile(
-      python,
-      [script, ...files],
-      { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' },
-      (error, stdout, stderr) => {
-        if (error) {
-          const code = (error as NodeJS.ErrnoException).code;
-          const missing = code === 'ENOENT' || code === 'EACCES';
-          resolve({
-            ok: false,
-            missing,
-            reason: missing ? `${python} not found` : `${python} ${script} failed: ${(stderr || error.message).trim().slice(0, 500)}`,
-          });
-          return;
-        }
-        try {
-          const parsed = JSON.parse(stdout) as { version: number; files: Record<string, PyFileAnalysis> };
-          if (parsed.version !== 1 || typeof parsed.files !== 'object') throw new Error('unexpected output format');
-          resolve({ ok: true, files: new Map(Object.entries(parsed.files)) });
-        } catch (err) {
-          resolve({ ok: false, missing: false, reason: `could not read the analyser's output: ${(err as Error).message}` });
-        }
-      },
-    );
+    execFile(python, [script, ...files], { timeout: timeoutMs, maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        const missing = code === 'ENOENT' || code === 'EACCES';
+        resolve({
+          ok: false,
+          missing,
+          reason: missing ? `${python} not found` : `${python} ${script} failed: ${(stderr || error.message).trim().slice(0, 500)}`,
+        });
+        return;
+      }
+      try {
+        const parsed = JSON.parse(stdout) as { version: number; files: Record<string, PyFileAnalysis> };
+        if (parsed.version !== 1 || typeof parsed.files !== 'object') throw new Error('unexpected output format');
+        resolve({ ok: true, files: new Map(Object.entries(parsed.files)) });
+      } catch (err) {
+        resolve({ ok: false, missing: false, reason: `could not read the analyser's output: ${(err as Error).message}` });
+      }
+    });
   });
 }

@@ -21,7 +21,6 @@ class Reporter {
   }
 }
 
-
 /** Syntax and the TritonPythonModel/execute skeleton; true when deeper checks make sense. */
 export function checkPythonSkeleton(model: LoadedModel, a: PyFileAnalysis, out: Finding[]): boolean {
   const r = new Reporter(model.pythonFile ?? model.configFile);
@@ -36,9 +35,21 @@ export function checkPythonSkeleton(model: LoadedModel, a: PyFileAnalysis, out: 
     return false;
   }
   if (!a.model_class) {
-    r.add('error', 'python.no-model-class', { line: 1, col: 1 }, 'no class TritonPythonModel; the python backend loads nothing else', 'define class TritonPythonModel with an execute(self, requests) method');
+    r.add(
+      'error',
+      'python.no-model-class',
+      { line: 1, col: 1 },
+      'no class TritonPythonModel; the python backend loads nothing else',
+      'define class TritonPythonModel with an execute(self, requests) method',
+    );
   } else if (!a.execute) {
-    r.add('error', 'python.no-execute', a.model_class, 'TritonPythonModel has no execute method', 'add def execute(self, requests) returning one InferenceResponse per request');
+    r.add(
+      'error',
+      'python.no-execute',
+      a.model_class,
+      'TritonPythonModel has no execute method',
+      'add def execute(self, requests) returning one InferenceResponse per request',
+    );
   }
   out.push(...r.findings);
   return true;
@@ -57,7 +68,13 @@ export function checkOwnTensors(model: LoadedModel, a: PyFileAnalysis, repo: Map
   const reads = a.inputs_read ?? [];
   for (const read of reads) {
     if (read.name === null) {
-      r.add('info', 'python.undecidable', read, `could not decide which input ${read.expr} reads (built at run time)`, 'use a string literal or a constant so it can be checked');
+      r.add(
+        'info',
+        'python.undecidable',
+        read,
+        `could not decide which input ${read.expr} reads (built at run time)`,
+        'use a string literal or a constant so it can be checked',
+      );
     } else if (!inputNames.includes(read.name)) {
       r.add(
         'error',
@@ -148,7 +165,13 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
   const names = [...repo.keys()];
   for (const req of requests) {
     if (req.model === null) {
-      r.add('info', 'bls.undecidable', req, `could not decide which model this InferenceRequest calls (model_name=${req.model_expr ?? 'missing'})`, 'use a string literal or a module/class constant for model_name');
+      r.add(
+        'info',
+        'bls.undecidable',
+        req,
+        `could not decide which model this InferenceRequest calls (model_name=${req.model_expr ?? 'missing'})`,
+        'use a string literal or a module/class constant for model_name',
+      );
       continue;
     }
     for (const calleeName of req.model) {
@@ -215,7 +238,13 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
           }
         }
       } else {
-        r.add('info', 'bls.undecidable', req, `could not trace every input sent to ${calleeName}; missing required inputs were not checked`, 'build inputs=[pb_utils.Tensor("name", ...), ...] in place or in a local list');
+        r.add(
+          'info',
+          'bls.undecidable',
+          req,
+          `could not trace every input sent to ${calleeName}; missing required inputs were not checked`,
+          'build inputs=[pb_utils.Tensor("name", ...), ...] in place or in a local list',
+        );
       }
       if (req.requested_outputs === null) {
         r.add('info', 'bls.undecidable', req, `could not decide requested_output_names for ${calleeName}`);
@@ -258,7 +287,13 @@ export function checkBlsRequests(model: LoadedModel, a: PyFileAnalysis, repo: Ma
   // callee; say so instead of passing it silently.
   for (const read of a.response_outputs ?? []) {
     if (read.name === null) {
-      r.add('info', 'bls.undecidable', read, 'could not decide which output this get_output_tensor_by_name call reads (built at run time)', 'use a string literal or a constant');
+      r.add(
+        'info',
+        'bls.undecidable',
+        read,
+        'could not decide which output this get_output_tensor_by_name call reads (built at run time)',
+        'use a string literal or a constant',
+      );
     }
   }
   return r.findings;

@@ -53,8 +53,23 @@ export const fmtDims = (dims: number[]): string => `[${dims.join(', ')}]`;
 /** numpy/torch dtype names as the analyser reports them → Triton data types. */
 // `float`/`int` are left out on purpose: numpy reads them as 64-bit, torch as 32-bit.
 export const NUMPY_TO_TRITON: Record<string, string> = {
-  float32: 'TYPE_FP32', float16: 'TYPE_FP16', half: 'TYPE_FP16', bfloat16: 'TYPE_BF16',
-  float64: 'TYPE_FP64', double: 'TYPE_FP64', int64: 'TYPE_INT64', long: 'TYPE_INT64', int32: 'TYPE_INT32',
-  int16: 'TYPE_INT16', int8: 'TYPE_INT8', uint8: 'TYPE_UINT8', uint16: 'TYPE_UINT16', uint32: 'TYPE_UINT32',
-  uint64: 'TYPE_UINT64', bool: 'TYPE_BOOL', bool_: 'TYPE_BOOL', object_: 'TYPE_STRING', bytes_: 'TYPE_STRING',
+  float32: 'TYPE_FP32',
+  float16: 'TYPE_FP16',
+  half: 'TYPE_FP16',
+  bfloat16: 'TYPE_BF16',
+  float64: 'TYPE_FP64',
+  double: 'TYPE_FP64',
+  int64: 'TYPE_INT64',
+  long: 'TYPE_INT64',
+  int32: 'TYPE_INT32',
+  int16: 'TYPE_INT16',
+  int8: 'TYPE_INT8',
+  uint8: 'TYPE_UINT8',
+  uint16: 'TYPE_UINT16',
+  uint32: 'TYPE_UINT32',
+  uint64: 'TYPE_UINT64',
+  bool: 'TYPE_BOOL',
+  bool_: 'TYPE_BOOL',
+  object_: 'TYPE_STRING',
+  bytes_: 'TYPE_STRING',
 };

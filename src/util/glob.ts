@@ -6,11 +6,7 @@
 // same file. That is the emptiness of the intersection of two regular languages, decided
 // here on small NFAs built from the same tokens, so both questions share one grammar.
 
-type CharTest =
-  | { kind: 'char'; char: string }
-  | { kind: 'notSlash' }
-  | { kind: 'anyChar' }
-  | { kind: 'class'; negated: boolean; ranges: [string, string][] };
+type CharTest = { kind: 'char'; char: string } | { kind: 'notSlash' } | { kind: 'anyChar' } | { kind: 'class'; negated: boolean; ranges: [string, string][] };
 
 type Token =
   | { kind: 'one'; test: CharTest }

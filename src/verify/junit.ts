@@ -39,11 +39,13 @@ export function parseJUnitXml(xml: string, file: string): JUnitSummary {
 }
 
 function toCase(element: XmlElement, suite: string): JUnitCase {
-  const outcome =
-    child(element, 'failure') ? { status: 'failed' as const, node: child(element, 'failure') } :
-    child(element, 'error') ? { status: 'error' as const, node: child(element, 'error') } :
-    child(element, 'skipped') ? { status: 'skipped' as const, node: child(element, 'skipped') } :
-    { status: 'passed' as const, node: undefined };
+  const outcome = child(element, 'failure')
+    ? { status: 'failed' as const, node: child(element, 'failure') }
+    : child(element, 'error')
+      ? { status: 'error' as const, node: child(element, 'error') }
+      : child(element, 'skipped')
+        ? { status: 'skipped' as const, node: child(element, 'skipped') }
+        : { status: 'passed' as const, node: undefined };
   const junitCase: JUnitCase = {
     suite,
     name: element.attributes.name ?? '(unnamed)',
@@ -63,7 +65,10 @@ function child(element: XmlElement, name: string): XmlElement | undefined {
 /** The `message` attribute, or else the first non-empty line of the element's text. */
 function messageOf(node: XmlElement): string | undefined {
   const fromAttribute = node.attributes.message?.trim();
-  const fromText = node.text.split('\n').map((line) => line.trim()).find((line) => line.length > 0);
+  const fromText = node.text
+    .split('\n')
+    .map((line) => line.trim())
+    .find((line) => line.length > 0);
   const message = fromAttribute || fromText;
   if (!message) return undefined;
   return message.length > MAX_MESSAGE_LENGTH ? `${message.slice(0, MAX_MESSAGE_LENGTH)}…` : message;

@@ -83,7 +83,10 @@ export async function runPythonSyntaxCheck(spec: BuiltinSpec, ctx: VerifyContext
   if (files.length === 0) {
     return { name, status: 'skipped', output: '', reason: 'no .py files among the task outputs', durationMs: Date.now() - started };
   }
-  const run = await analysePythonFiles(ctx.python, files.map((f) => path.join(ctx.workspaceDir, f)));
+  const run = await analysePythonFiles(
+    ctx.python,
+    files.map((f) => path.join(ctx.workspaceDir, f)),
+  );
   if (!run.ok) {
     return { name, status: 'skipped', output: '', reason: run.reason, durationMs: Date.now() - started };
   }
@@ -102,9 +105,25 @@ export async function runPythonSyntaxCheck(spec: BuiltinSpec, ctx: VerifyContext
       });
     } else if (a && file.startsWith(`${REPO_DIR}/`) && file.endsWith('/model.py')) {
       if (!a.model_class) {
-        findings.push({ severity: 'error', code: 'python.no-model-class', file, line: 1, column: 1, message: 'no class TritonPythonModel', hint: 'define class TritonPythonModel with execute(self, requests)' });
+        findings.push({
+          severity: 'error',
+          code: 'python.no-model-class',
+          file,
+          line: 1,
+          column: 1,
+          message: 'no class TritonPythonModel',
+          hint: 'define class TritonPythonModel with execute(self, requests)',
+        });
       } else if (!a.execute) {
-        findings.push({ severity: 'error', code: 'python.no-execute', file, line: a.model_class.line, column: a.model_class.col, message: 'TritonPythonModel has no execute method', hint: 'add def execute(self, requests)' });
+        findings.push({
+          severity: 'error',
+          code: 'python.no-execute',
+          file,
+          line: a.model_class.line,
+          column: a.model_class.col,
+          message: 'TritonPythonModel has no execute method',
+          hint: 'add def execute(self, requests)',
+        });
       }
     }
   }

@@ -148,7 +148,10 @@ export function commitShaFromSummary(summary: string): string | undefined {
 function outputDirectories(globs: readonly string[]): string[] | undefined {
   const dirs = new Set<string>();
   for (const glob of globs) {
-    const segments = glob.replace(/^\.\//, '').split('/').filter((s) => s !== '' && s !== '.');
+    const segments = glob
+      .replace(/^\.\//, '')
+      .split('/')
+      .filter((s) => s !== '' && s !== '.');
     const firstWild = segments.findIndex((s) => /[*?[{\\]/.test(s));
     // A glob without wildcards names the path itself.
     const literal = firstWild === -1 ? segments : segments.slice(0, firstWild);
@@ -181,6 +184,10 @@ function trailerKey(key: string): string {
 
 /** A stable, valid address per agent, so `git log --author=<agent>` works. */
 export function agentEmail(agent: string): string {
-  const local = agent.toLowerCase().replace(/[^a-z0-9._-]+/g, '-').replace(/^-+|-+$/g, '') || 'agent';
+  const local =
+    agent
+      .toLowerCase()
+      .replace(/[^a-z0-9._-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'agent';
   return `${local}@${RUNNER_EMAIL.split('@')[1]}`;
 }

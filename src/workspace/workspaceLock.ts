@@ -64,7 +64,10 @@ export async function acquireWorkspaceLock(dir: string, options: { runId: string
     if (existing.kind === 'held') throw new WorkspaceLockedError(file, existing.owner);
     if (await clearIfUnchanged(file, existing.raw)) {
       staleLockCleared = existing.owner
-        ? { owner: existing.owner, message: `Cleared a stale workspace lock from run ${existing.owner.runId} (pid ${existing.owner.pid} is no longer running).` }
+        ? {
+            owner: existing.owner,
+            message: `Cleared a stale workspace lock from run ${existing.owner.runId} (pid ${existing.owner.pid} is no longer running).`,
+          }
         : { message: `Cleared an unreadable workspace lock file (${file}).` };
     }
   }
@@ -87,10 +90,7 @@ async function tryCreate(file: string, owner: LockOwner): Promise<boolean> {
   return true;
 }
 
-type Inspection =
-  | { kind: 'gone'; owner?: undefined }
-  | { kind: 'held'; owner?: LockOwner }
-  | { kind: 'stale'; owner?: LockOwner; raw: string };
+type Inspection = { kind: 'gone'; owner?: undefined } | { kind: 'held'; owner?: LockOwner } | { kind: 'stale'; owner?: LockOwner; raw: string };
 
 async function inspect(file: string): Promise<Inspection> {
   let raw: string;
@@ -100,7 +100,10 @@ async function inspect(file: string): Promise<Inspection> {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') return { kind: 'gone' };
     if (code === 'EISDIR') {
-      throw new UserError(`The workspace lock ${file} is a directory, not a lock file.`, `Remove that directory (flux-triton never makes one), then run again.`);
+      throw new UserError(
+        `The workspace lock ${file} is a directory, not a lock file.`,
+        `Remove that directory (flux-triton never makes one), then run again.`,
+      );
     }
     throw error;
   }

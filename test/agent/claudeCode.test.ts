@@ -15,7 +15,10 @@ describe('claude-code provider, offline', () => {
     const scriptsDir = await makeScripts({
       T1: [
         { text: 'Reading the brief.', tools: [{ Read: { file_path: 'brief.md' } }] },
-        { text: 'Writing the output, and a file I may not write.', tools: [{ Write: { file_path: 'out/result.txt', content: 'first\n' } }, { Write: { file_path: 'notes.txt', content: 'x\n' } }] },
+        {
+          text: 'Writing the output, and a file I may not write.',
+          tools: [{ Write: { file_path: 'out/result.txt', content: 'first\n' } }, { Write: { file_path: 'notes.txt', content: 'x\n' } }],
+        },
         { text: 'Done.' },
         { text: 'Fixing it.', tools: [{ Bash: { command: 'echo fixed > out/result.txt && cat out/result.txt' } }] },
         { text: 'Repaired.' },
@@ -43,7 +46,11 @@ describe('claude-code provider, offline', () => {
       expect(existsSync(path.join(workspace, 'notes.txt'))).toBe(false);
 
       // Turn records in the anthropic provider's shape: Claude Code's Read got an absolute path.
-      expect(turns.map((t) => [t.turn, t.stopReason])).toEqual([[1, 'tool_use'], [2, 'tool_use'], [3, 'end_turn']]);
+      expect(turns.map((t) => [t.turn, t.stopReason])).toEqual([
+        [1, 'tool_use'],
+        [2, 'tool_use'],
+        [3, 'end_turn'],
+      ]);
       expect(turns[0]?.prompt).toBe('Write out/result.txt.');
       expect(turns[0]?.assistant.find((b) => b.type === 'tool_use')).toMatchObject({ name: 'Read', input: { file_path: path.join(workspace, 'brief.md') } });
       expect(JSON.stringify(turns[0]?.toolResults[0]?.content)).toContain('write out/result.txt');
@@ -121,7 +128,10 @@ describe('claude-code provider, offline', () => {
       const finished = provider.session({
         ...base,
         resumeSessionId: sessionId,
-        history: [{ role: 'user', content: 'List the text files.' }, { role: 'assistant', content: turns[1]?.assistant ?? [] }],
+        history: [
+          { role: 'user', content: 'List the text files.' },
+          { role: 'assistant', content: turns[1]?.assistant ?? [] },
+        ],
       });
       expect(await finished.resume()).toMatchObject({ reason: 'end_turn', message: 'Finished.', turns: 0 });
       expect(provider.server?.requests.length).toBe(before);
@@ -132,7 +142,11 @@ describe('claude-code provider, offline', () => {
         ...base,
         resumeSessionId: sessionId,
         turnsSoFar: 2,
-        history: [{ role: 'user', content: 'List the text files.' }, { role: 'assistant', content: turns[0]?.assistant ?? [] }, { role: 'user', content: turns[0]?.toolResults ?? [] }],
+        history: [
+          { role: 'user', content: 'List the text files.' },
+          { role: 'assistant', content: turns[0]?.assistant ?? [] },
+          { role: 'user', content: turns[0]?.toolResults ?? [] },
+        ],
         onTurn: (t) => void resumedTurns.push(t),
       });
       expect(await cut.resume()).toMatchObject({ reason: 'end_turn', message: 'Carried on.', turns: 1 });
@@ -140,7 +154,10 @@ describe('claude-code provider, offline', () => {
       expect(resumedTurns[0]?.prompt).toMatch(/interrupted.*Continue/);
 
       // Without a recorded session there is nothing to continue, and the outcome says so.
-      expect(await provider.session({ ...base, history: [{ role: 'user', content: 'x' }] }).resume()).toMatchObject({ reason: 'error', message: expect.stringMatching(/no Claude Code session id/) });
+      expect(await provider.session({ ...base, history: [{ role: 'user', content: 'x' }] }).resume()).toMatchObject({
+        reason: 'error',
+        message: expect.stringMatching(/no Claude Code session id/),
+      });
     } finally {
       await provider.close();
     }

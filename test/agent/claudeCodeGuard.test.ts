@@ -24,12 +24,16 @@ describe('writeGuard', () => {
     const decision = guard('MultiEdit', { file_path: path.join(WS, 'triton_models/bls/config.pbtxt') });
     expect(decision).toEqual({
       behavior: 'deny',
-      message: 'Refused: MultiEdit may only change this task\'s declared outputs, and "triton_models/bls/config.pbtxt" is not one of them. Allowed: out/**, triton_models/bls/1/model.py.',
+      message:
+        'Refused: MultiEdit may only change this task\'s declared outputs, and "triton_models/bls/config.pbtxt" is not one of them. Allowed: out/**, triton_models/bls/1/model.py.',
     });
   });
 
   it('refuses writes outside the workspace, into .git, and without a path', () => {
-    expect(guard('Write', { file_path: '/tmp/elsewhere/out/x' })).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/only write inside the workspace .* is outside it/) });
+    expect(guard('Write', { file_path: '/tmp/elsewhere/out/x' })).toMatchObject({
+      behavior: 'deny',
+      message: expect.stringMatching(/only write inside the workspace .* is outside it/),
+    });
     expect(guard('Write', { file_path: path.join(WS, '../ws-guard-sibling/out/x') })).toMatchObject({ behavior: 'deny' });
     expect(guard('Edit', { file_path: path.join(WS, '.git/config') })).toMatchObject({ behavior: 'deny', message: expect.stringMatching(/\.git/) });
     expect(guard('NotebookEdit', { notebook_path: path.join(WS, 'x.ipynb') })).toMatchObject({ behavior: 'deny' });
@@ -42,7 +46,13 @@ describe('claudeCodeEnv', () => {
 
   it('online: the tools environment plus the login variables, non-essential traffic off', () => {
     const live = claudeCodeEnv({ mode: 'live', env, toolEnv: { PATH: '/venv/bin:/usr/bin', HOME: '/home/me' }, task: 'T1' });
-    expect(live).toMatchObject({ PATH: '/venv/bin:/usr/bin', HOME: '/home/me', ANTHROPIC_API_KEY: 'sk-ant-real', CLAUDE_CODE_OAUTH_TOKEN: 'oauth', CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1' });
+    expect(live).toMatchObject({
+      PATH: '/venv/bin:/usr/bin',
+      HOME: '/home/me',
+      ANTHROPIC_API_KEY: 'sk-ant-real',
+      CLAUDE_CODE_OAUTH_TOKEN: 'oauth',
+      CLAUDE_CODE_DISABLE_NONESSENTIAL_TRAFFIC: '1',
+    });
   });
 
   it('offline: the local server, a placeholder key, task and workspace headers, its own config and HOME; no login', () => {
@@ -83,7 +93,12 @@ describe('the scripted server for Claude Code', () => {
     const turn = await fetch(`${server.url}/v1/messages`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ model: 'm', max_tokens: 10, tools: [{ name: 'Read', input_schema: { type: 'object' } }], messages: [{ role: 'user', content: 'go' }] }),
+      body: JSON.stringify({
+        model: 'm',
+        max_tokens: 10,
+        tools: [{ name: 'Read', input_schema: { type: 'object' } }],
+        messages: [{ role: 'user', content: 'go' }],
+      }),
     });
     expect(((await turn.json()) as { content: { text: string }[] }).content[0]?.text).toBe('scripted turn 1');
     expect(server.requests.map((r) => [r.path, r.side ?? false])).toEqual([

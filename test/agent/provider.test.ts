@@ -58,9 +58,7 @@ describe('createProvider', () => {
       });
       const outcome = await session.run('Implement the DiT model.');
       expect(outcome).toMatchObject({ reason: 'end_turn', message: 'The model is written.', turns: 3 });
-      expect(await readFile(path.join(workspace, 'triton_models/dit/1/model.py'), 'utf8')).toBe(
-        'import triton_python_backend_utils as pb_utils\n',
-      );
+      expect(await readFile(path.join(workspace, 'triton_models/dit/1/model.py'), 'utf8')).toBe('import triton_python_backend_utils as pb_utils\n');
       expect(turns[1]?.toolResults[0]).toMatchObject({ content: 'present' });
       expect(provider.server?.requests[0]?.headers.authorization).toBe('***');
       expect((provider.server?.requests[0]?.body as { model: string } | undefined)?.model).toBe('claude-sonnet-5-5');
@@ -82,8 +80,21 @@ describe('secrets', () => {
           { text: 'done' },
         ],
       });
-      const server = await startServer({ scriptsDir, faults: { rules: [{ turn: 2, status: 500, times: 1 }, { turn: 2, status: 401 }] } });
-      const provider = await createProvider({ env: { ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: server.url }, scriptsDir, goldenDir: scriptsDir, maxRetries: 0 });
+      const server = await startServer({
+        scriptsDir,
+        faults: {
+          rules: [
+            { turn: 2, status: 500, times: 1 },
+            { turn: 2, status: 401 },
+          ],
+        },
+      });
+      const provider = await createProvider({
+        env: { ANTHROPIC_API_KEY: FAKE_KEY, ANTHROPIC_BASE_URL: server.url },
+        scriptsDir,
+        goldenDir: scriptsDir,
+        maxRetries: 0,
+      });
       expect(provider.kind).toBe('anthropic');
       const turns: TurnRecord[] = [];
       const failures: TransientFailure[] = [];

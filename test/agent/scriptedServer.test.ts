@@ -142,7 +142,12 @@ describe('prompt cache accounting', () => {
 
   it('reads the longest previously seen breakpoint prefix and writes the rest', () => {
     const cache = new PromptCache();
-    const first = cache.account({ model: 'm', tools, system: system('A'), messages: [{ role: 'user', content: [{ type: 'text', text: 'u1', cache_control: mark }] }] });
+    const first = cache.account({
+      model: 'm',
+      tools,
+      system: system('A'),
+      messages: [{ role: 'user', content: [{ type: 'text', text: 'u1', cache_control: mark }] }],
+    });
     expect(first.cache_read_input_tokens).toBe(0);
     expect(first.cache_creation_input_tokens).toBeGreaterThan(150);
     expect(first.input_tokens).toBe(0);

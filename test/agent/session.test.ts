@@ -10,9 +10,7 @@ import { makeAgent, makeScripts, makeSession, makeTask, makeTree, startServer, S
 type Body = { system: Anthropic.TextBlockParam[]; tools: Anthropic.Tool[]; messages: Anthropic.MessageParam[] };
 const bodyOf = (request: { body: unknown }) => request.body as Body;
 const toolResultsIn = (message: Anthropic.MessageParam | undefined) =>
-  (message && typeof message.content !== 'string' ? message.content : []).filter(
-    (b): b is Anthropic.ToolResultBlockParam => b.type === 'tool_result',
-  );
+  (message && typeof message.content !== 'string' ? message.content : []).filter((b): b is Anthropic.ToolResultBlockParam => b.type === 'tool_result');
 
 describe('AgentSession over the scripted server', () => {
   it('answers every tool call of a turn in the next message, and ends on end_turn', async () => {
@@ -50,7 +48,12 @@ describe('AgentSession over the scripted server', () => {
   it('composes requests: fixed tool list, cached shared context first, at most 4 cache marks', async () => {
     const workspace = await makeTree({ 'a.txt': 'a' });
     const scriptsDir = await makeScripts({
-      T001: [{ tools: [{ Read: { file_path: 'a.txt' } }] }, { tools: [{ Read: { file_path: 'a.txt' } }] }, { tools: [{ Read: { file_path: 'a.txt' } }] }, { text: 'ok' }],
+      T001: [
+        { tools: [{ Read: { file_path: 'a.txt' } }] },
+        { tools: [{ Read: { file_path: 'a.txt' } }] },
+        { tools: [{ Read: { file_path: 'a.txt' } }] },
+        { text: 'ok' },
+      ],
     });
     const server = await startServer({ scriptsDir });
     const agent = makeAgent({ tools: ['Read'], prompt: 'Agent prompt.' });
@@ -258,9 +261,7 @@ describe('AgentSession over the scripted server', () => {
   });
 
   it('buildTaskMessage puts the prompt, the allowed outputs and the needed files in one message', () => {
-    const message = buildTaskMessage(makeTask({ prompt: 'Write the model.', outputs: ['out/*.py'] }), [
-      { path: 'configs/a.pbtxt', content: 'name: "a"\n' },
-    ]);
+    const message = buildTaskMessage(makeTask({ prompt: 'Write the model.', outputs: ['out/*.py'] }), [{ path: 'configs/a.pbtxt', content: 'name: "a"\n' }]);
     expect(message).toContain('# Task T001: A test task');
     expect(message).toContain('Write the model.');
     expect(message).toContain('out/*.py');

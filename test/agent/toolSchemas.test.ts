@@ -24,7 +24,14 @@ describe('tool input schemas', () => {
 
   it('every field the API is told about has a description, and required fields match Claude Code', () => {
     const required = Object.fromEntries(TOOL_DEFINITIONS.map((t) => [t.name, t.input_schema.required ?? []]));
-    expect(required).toEqual({ Read: ['file_path'], Write: ['file_path', 'content'], Edit: ['file_path', 'old_string', 'new_string'], Glob: ['pattern'], Grep: ['pattern'], Bash: ['command'] });
+    expect(required).toEqual({
+      Read: ['file_path'],
+      Write: ['file_path', 'content'],
+      Edit: ['file_path', 'old_string', 'new_string'],
+      Glob: ['pattern'],
+      Grep: ['pattern'],
+      Bash: ['command'],
+    });
     for (const tool of TOOL_DEFINITIONS) {
       for (const [field, spec] of Object.entries(tool.input_schema.properties as Record<string, { description?: string }>)) {
         expect(spec.description, `${tool.name}.${field}`).toBeTruthy();

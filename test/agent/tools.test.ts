@@ -147,9 +147,7 @@ describe('Glob and Grep', () => {
       'sub/c.py': 'def f():\n    import torch\n',
       'bin.dat': 'import torch\0binary',
     });
-    expect((await call(ctx, 'Grep', { pattern: 'import torch', glob: '*.py' })).content).toBe(
-      'a.py:1:import torch\nsub/c.py:2:    import torch',
-    );
+    expect((await call(ctx, 'Grep', { pattern: 'import torch', glob: '*.py' })).content).toBe('a.py:1:import torch\nsub/c.py:2:    import torch');
     expect((await call(ctx, 'Grep', { pattern: 'torch' })).content).not.toContain('bin.dat');
     expect(await call(ctx, 'Grep', { pattern: '(' })).toMatchObject({ isError: true, content: expect.stringMatching(/Invalid regular expression/) });
   });

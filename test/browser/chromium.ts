@@ -10,7 +10,15 @@ export const CHROMIUM = process.env.FLUX_TRITON_CHROMIUM ?? '/usr/bin/chromium';
 
 // Playwright adds --headless and --user-data-dir itself (launchPersistentContext with a
 // fresh directory); the rest keep the browser from reaching out on its own.
-const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 export interface Browser {
   context: BrowserContext;
@@ -21,11 +29,16 @@ export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(
       `Chromium is not installed at ${CHROMIUM}: the HTML report's browser tests need it. ` +
-        'Install Debian\'s package (apt-get update && apt-get install -y chromium, as .ci/run does) or set FLUX_TRITON_CHROMIUM to a Chromium binary.',
+        "Install Debian's package (apt-get update && apt-get install -y chromium, as .ci/run does) or set FLUX_TRITON_CHROMIUM to a Chromium binary.",
     );
   }
   const profile = mkdtempSync(path.join(tmpdir(), 'flux-chromium-profile-'));
-  const context = await chromium.launchPersistentContext(profile, { executablePath: CHROMIUM, headless: true, args: FLAGS, viewport: { width: 1280, height: 1600 } });
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+    viewport: { width: 1280, height: 1600 },
+  });
   return {
     context,
     async close() {

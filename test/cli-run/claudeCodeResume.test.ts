@@ -6,7 +6,19 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../src/agent/types.js';
 import { makeProject, writeScript } from '../pipeline/fixture.js';
-import { commitsPerTask, mainJs, onlyRunId, readEvents, runCli, startRun, transcriptPath, transcriptTurns, waitFor, writeLatencyPlan, SMALL } from './helpers.js';
+import {
+  commitsPerTask,
+  mainJs,
+  onlyRunId,
+  readEvents,
+  runCli,
+  startRun,
+  transcriptPath,
+  transcriptTurns,
+  waitFor,
+  writeLatencyPlan,
+  SMALL,
+} from './helpers.js';
 
 beforeAll(() => {
   expect(existsSync(mainJs), 'build first: npm run build').toBe(true);
@@ -15,7 +27,10 @@ beforeAll(() => {
 const CLAUDE_CODE = ['--provider', 'claude-code', '--offline'];
 
 function turnsOf(file: string): TurnRecord[] {
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as TurnRecord);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TurnRecord);
 }
 
 describe('claude-code run killed with SIGKILL, then --resume', () => {

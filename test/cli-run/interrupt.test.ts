@@ -50,7 +50,9 @@ describe('run interrupted with SIGINT', () => {
     for (const task of interrupted) expect(task.reason).toMatch(/interrupt/);
     // Nothing is left claiming to run.
     expect(Object.values(state.tasks).filter((t) => ['running', 'verifying', 'repairing'].includes(t.state))).toEqual([]);
-    const succeededBefore = Object.values(state.tasks).filter((t) => t.state === 'succeeded').map((t) => t.id);
+    const succeededBefore = Object.values(state.tasks)
+      .filter((t) => t.state === 'succeeded')
+      .map((t) => t.id);
     expect(succeededBefore.length).toBeGreaterThan(0);
 
     // The lock is released; the run summary and the event log's run:end are written.

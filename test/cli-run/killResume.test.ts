@@ -90,9 +90,7 @@ describe('run killed with SIGKILL, then --resume', () => {
       expect(state.tasks[task]?.commit?.sha).toBe(before.get(task));
       expect(state.tasks[task]?.turns).toBe(transcriptTurns(project, runId, task).length);
     }
-    const runningAgain = readEvents(project, runId).filter(
-      (e) => e.type === 'task:state' && e.state === 'running' && before.has(e.task ?? ''),
-    );
+    const runningAgain = readEvents(project, runId).filter((e) => e.type === 'task:state' && e.state === 'running' && before.has(e.task ?? ''));
     // Each done task went to running once in all of events.ndjson: in the killed run only.
     expect(runningAgain.map((e) => e.task).sort()).toEqual([...before.keys()].sort());
 
@@ -148,7 +146,10 @@ describe('run killed with SIGKILL, then --resume', () => {
 
     // As if the process died right after committing T1 and G, before state.json said so.
     const stateFile = path.join(project.reportsDir, 'runs', runId, 'state.json');
-    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as { status: string; tasks: Record<string, { state: string; endedAt?: string; commit?: unknown }> };
+    const state = JSON.parse(readFileSync(stateFile, 'utf8')) as {
+      status: string;
+      tasks: Record<string, { state: string; endedAt?: string; commit?: unknown }>;
+    };
     state.status = 'interrupted';
     for (const id of ['G', 'T1']) {
       const task = state.tasks[id] as { state: string; endedAt?: string; commit?: unknown };

@@ -80,7 +80,19 @@ describe('bad flags', () => {
     const fresh = makeProject(SMALL);
     const out = await spawnCli(
       fresh,
-      ['run', '--graph', fresh.graphFile, '--agents', fresh.agentsDir, '--workspace', fresh.workspaceDir, '--reports', fresh.reportsDir, '--provider', 'anthropic'],
+      [
+        'run',
+        '--graph',
+        fresh.graphFile,
+        '--agents',
+        fresh.agentsDir,
+        '--workspace',
+        fresh.workspaceDir,
+        '--reports',
+        fresh.reportsDir,
+        '--provider',
+        'anthropic',
+      ],
       childEnv({ ANTHROPIC_API_KEY: '' }),
     ).done;
     expect(out.code).toBe(2);

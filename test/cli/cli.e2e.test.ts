@@ -51,11 +51,17 @@ describe('flux-triton (built)', () => {
   });
 
   it('an unknown command exits 2 and suggests the closest', () => {
-    expect(cli(['valdate'])).toMatchObject({ code: 2, stderr: "error: unknown command 'valdate'\nhint: Did you mean 'validate'? Run 'flux-triton --help' for usage.\n" });
+    expect(cli(['valdate'])).toMatchObject({
+      code: 2,
+      stderr: "error: unknown command 'valdate'\nhint: Did you mean 'validate'? Run 'flux-triton --help' for usage.\n",
+    });
   });
 
   it('validate exits 0 on a good graph', () => {
-    expect(cli(['validate', '--graph', 'tasks/graph.yaml'])).toMatchObject({ code: 0, stdout: 'ok: tasks/graph.yaml with agents: 3 agents, 8 tasks in 3 phases\n' });
+    expect(cli(['validate', '--graph', 'tasks/graph.yaml'])).toMatchObject({
+      code: 0,
+      stdout: 'ok: tasks/graph.yaml with agents: 3 agents, 8 tasks in 3 phases\n',
+    });
   });
 
   it('validate lists every problem of a broken graph with file:line:col and exits 2', () => {
@@ -107,7 +113,11 @@ describe('flux-triton (built)', () => {
     expect(code).toBe(0);
     const lines = stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('flowchart TD');
-    expect(lines.filter((l) => /^ {2}subgraph /.test(l))).toEqual(['  subgraph phase_configs ["Triton configs"]', '  subgraph phase_models ["Model implementations"]', '  subgraph phase_tests ["Tests"]']);
+    expect(lines.filter((l) => /^ {2}subgraph /.test(l))).toEqual([
+      '  subgraph phase_configs ["Triton configs"]',
+      '  subgraph phase_models ["Model implementations"]',
+      '  subgraph phase_tests ["Tests"]',
+    ]);
     expect(lines.filter((l) => l === '  end')).toHaveLength(3);
     expect(stdout).toContain('    task_M2["M2: VAE #34;decoder#34; model.py"]');
     expect(stdout).toContain('    task_M5["M5: BLS pipeline #60;gated#62;"]');

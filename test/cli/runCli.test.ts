@@ -38,7 +38,13 @@ describe('runCli', () => {
 
   it('maps UserError to exit 2 with error and hint lines, no stack', async () => {
     const io = captureIo(fixtures);
-    expect(await runCli(['fake'], io, tableWith(async () => Promise.reject(new UserError('no such task T99', 'Run flux-triton plan to list tasks.'))))).toBe(2);
+    expect(
+      await runCli(
+        ['fake'],
+        io,
+        tableWith(async () => Promise.reject(new UserError('no such task T99', 'Run flux-triton plan to list tasks.'))),
+      ),
+    ).toBe(2);
     expect(io.err()).toBe('error: no such task T99\nhint: Run flux-triton plan to list tasks.\n');
   });
 
@@ -48,13 +54,25 @@ describe('runCli', () => {
       { severity: 'error' as const, message: 'one', file: '/p/g.yaml', line: 3, column: 1 },
       { severity: 'error' as const, message: 'two', hint: 'fix it', file: '/p/g.yaml', line: 1, column: 2 },
     ];
-    expect(await runCli(['fake'], io, tableWith(async () => Promise.reject(new ConfigError(problems))))).toBe(2);
+    expect(
+      await runCli(
+        ['fake'],
+        io,
+        tableWith(async () => Promise.reject(new ConfigError(problems))),
+      ),
+    ).toBe(2);
     expect(io.err()).toBe('g.yaml:1:2: error: two\n  hint: fix it\ng.yaml:3:1: error: one\n2 errors\n');
   });
 
   it('maps anything else to an internal error with the stack, exit 70', async () => {
     const io = captureIo(fixtures);
-    expect(await runCli(['fake'], io, tableWith(async () => Promise.reject(new TypeError('oops'))))).toBe(70);
+    expect(
+      await runCli(
+        ['fake'],
+        io,
+        tableWith(async () => Promise.reject(new TypeError('oops'))),
+      ),
+    ).toBe(70);
     expect(io.err()).toMatch(/^internal error in flux-triton, please report it/);
     expect(io.err()).toMatch(/TypeError: oops\n\s+at /);
   });

@@ -14,9 +14,30 @@ const messages = (file: string, text: string) => parseAgentFile(file, text).prob
 
 describe('parseAgentFile', () => {
   it('reads Claude Code front matter with tools as a comma string', () => {
-    const { agent, problems } = parseAgentFile('/a/dit.md', lines('---', 'name: dit-agent', 'description: Implements the DiT', 'tools: Read, Write , Bash', 'model: opus', 'maxTurns: 60', '---', 'You write model.py.', ''));
+    const { agent, problems } = parseAgentFile(
+      '/a/dit.md',
+      lines(
+        '---',
+        'name: dit-agent',
+        'description: Implements the DiT',
+        'tools: Read, Write , Bash',
+        'model: opus',
+        'maxTurns: 60',
+        '---',
+        'You write model.py.',
+        '',
+      ),
+    );
     expect(problems).toEqual([]);
-    expect(agent).toMatchObject({ name: 'dit-agent', description: 'Implements the DiT', tools: ['Read', 'Write', 'Bash'], model: 'opus', maxTurns: 60, prompt: 'You write model.py.', extra: {} });
+    expect(agent).toMatchObject({
+      name: 'dit-agent',
+      description: 'Implements the DiT',
+      tools: ['Read', 'Write', 'Bash'],
+      model: 'opus',
+      maxTurns: 60,
+      prompt: 'You write model.py.',
+      extra: {},
+    });
   });
 
   it('accepts tools as a YAML list and collapses repeats', () => {
@@ -32,7 +53,11 @@ describe('parseAgentFile', () => {
 
   it('without front matter takes the name from the file and the description from the first heading, warning that Claude Code would skip it', () => {
     const { agent, problems } = parseAgentFile('/a/vae-agent.md', lines('', '# Implements the VAE decoder', '', 'You write the VAE.'));
-    expect(problems.map((p) => formatProblem(p))).toEqual([expect.stringMatching(/^\/a\/vae-agent\.md:1:1: warning: no front matter: .*Claude Code itself would skip this file\n  hint: add `---` lines with `name:` and `description:`/)]);
+    expect(problems.map((p) => formatProblem(p))).toEqual([
+      expect.stringMatching(
+        /^\/a\/vae-agent\.md:1:1: warning: no front matter: .*Claude Code itself would skip this file\n  hint: add `---` lines with `name:` and `description:`/,
+      ),
+    ]);
     expect(agent).toMatchObject({ name: 'vae-agent', description: 'Implements the VAE decoder', tools: [...TOOL_NAMES] });
   });
 
@@ -59,7 +84,9 @@ describe('parseAgentFile', () => {
   });
 
   it('rejects a maxTurns that is not a positive integer, at its line', () => {
-    expect(messages('/a/x.md', lines('---', 'name: x', 'maxTurns: 0', '---', 'Prompt.'))).toEqual(['/a/x.md:3:11: error: `maxTurns` must be a positive integer, not 0\n  hint: e.g. `maxTurns: 40`']);
+    expect(messages('/a/x.md', lines('---', 'name: x', 'maxTurns: 0', '---', 'Prompt.'))).toEqual([
+      '/a/x.md:3:11: error: `maxTurns` must be a positive integer, not 0\n  hint: e.g. `maxTurns: 40`',
+    ]);
   });
 
   it('reports a YAML syntax error in front matter with its line', () => {
@@ -106,11 +133,17 @@ describe('loadAgents', () => {
 
   it('reports a missing directory with a code (the CLI adds the flag to fix it)', () => {
     const { problems } = loadAgents('/nonexistent/agents');
-    expect(problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/agents: error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent']);
+    expect(problems.map((p) => formatProblem(p))).toEqual([
+      '/nonexistent/agents: error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent',
+    ]);
   });
 
   it('skips a README.md and other folder documentation with a note, not as an agent', () => {
-    const dir = writeTree({ 'README.md': '# Our agents\n\nHow we use them.', 'CHANGELOG.md': '## 1.0', 'coder.md': '---\nname: coder\ndescription: Writes code\n---\nYou code.' });
+    const dir = writeTree({
+      'README.md': '# Our agents\n\nHow we use them.',
+      'CHANGELOG.md': '## 1.0',
+      'coder.md': '---\nname: coder\ndescription: Writes code\n---\nYou code.',
+    });
     const { agents, problems } = loadAgents(dir);
     expect([...agents.keys()]).toEqual(['coder']);
     expect(problems.map((p) => formatProblem(p, { relativeTo: dir }))).toEqual([
@@ -158,7 +191,11 @@ describe('Claude Code agent files as found in real repositories', () => {
 
   it('loads with tools it lacks dropped, permission rules granted as the plain tool, and each reported as a warning', () => {
     const { agent, problems } = parseAgentFile('/c/code-reviewer.md', claudeCodeAgent);
-    expect(agent).toMatchObject({ name: 'code-reviewer', tools: ['Read', 'Grep', 'Glob', 'Bash'], extra: { color: 'purple', permissionMode: 'acceptEdits', skills: ['pdf'] } });
+    expect(agent).toMatchObject({
+      name: 'code-reviewer',
+      tools: ['Read', 'Grep', 'Glob', 'Bash'],
+      extra: { color: 'purple', permissionMode: 'acceptEdits', skills: ['pdf'] },
+    });
     expect(agent?.model).toBeUndefined();
     expect(problems.every((p) => p.severity === 'warning')).toBe(true);
     const text = problems.map((p) => formatProblem(p)).join('\n');
@@ -170,7 +207,7 @@ describe('Claude Code agent files as found in real repositories', () => {
     expect(text).not.toContain('color'); // cosmetic: understood, nothing to say
   });
 
-  it('still refuses a tool name that is neither this runner\'s nor Claude Code\'s', () => {
+  it("still refuses a tool name that is neither this runner's nor Claude Code's", () => {
     expect(messages('/c/x.md', lines('---', 'tools: Read, WebFetch, Raed', '---', 'P.')).filter((m) => m.includes('error'))).toEqual([
       '/c/x.md:2:8: error: unknown tool `Raed`\n  hint: did you mean `Read`? valid tools are `Read`, `Write`, `Edit`, `Glob`, `Grep` and `Bash`',
     ]);
@@ -181,7 +218,8 @@ describe('validate with a garbage agent file', () => {
   it('exits 2 naming the file and the reason', async () => {
     const dir = writeTree({
       'agents/coder.md': '---\nname: coder\ndescription: Writes code\n---\nYou code.',
-      'tasks/graph.yaml': 'version: 1\nname: g\nphases: [{ id: p, title: P }]\ntasks:\n  - { id: T1, title: t, phase: p, agent: coder, outputs: [a.txt], prompt: p }\n',
+      'tasks/graph.yaml':
+        'version: 1\nname: g\nphases: [{ id: p, title: P }]\ntasks:\n  - { id: T1, title: t, phase: p, agent: coder, outputs: [a.txt], prompt: p }\n',
     });
     writeFileSync(join(dir, 'agents/blob.md'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x02, 0x01, 0x00, 0x00]));
     const io = captureIo(dir);

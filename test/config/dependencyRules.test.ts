@@ -25,7 +25,9 @@ describe('concurrentOutputsDisjoint', () => {
       { id: 'C', needs: [], outputs: ['models/vae/1/*.py'] },
     ]);
     concurrentOutputsDisjoint(ctx);
-    expect(ctx.problems.map((p) => p.message)).toEqual(['tasks A and B can run at the same time but both may write the same files: `models/*/config.pbtxt` (A) and `models/vae/*.pbtxt` (B)']);
+    expect(ctx.problems.map((p) => p.message)).toEqual([
+      'tasks A and B can run at the same time but both may write the same files: `models/*/config.pbtxt` (A) and `models/vae/*.pbtxt` (B)',
+    ]);
   });
 
   it('says nothing when there is a cycle (reported by noCycles instead)', () => {

@@ -76,7 +76,11 @@ describe('concurrentOutputsDisjoint against brute force', () => {
   });
 
   it('accepts one file written by a chain of 1,000 tasks, and names the one writer off the chain', () => {
-    const tasks: Spec[] = Array.from({ length: 1000 }, (_, i) => ({ id: `C${i}`, needs: i === 0 ? [] : [`C${i - 1}`], outputs: ['CHANGELOG.md', `src/c${i}/**`] }));
+    const tasks: Spec[] = Array.from({ length: 1000 }, (_, i) => ({
+      id: `C${i}`,
+      needs: i === 0 ? [] : [`C${i - 1}`],
+      outputs: ['CHANGELOG.md', `src/c${i}/**`],
+    }));
     let ctx = context(tasks);
     concurrentOutputsDisjoint(ctx);
     expect(ctx.problems).toEqual([]);
@@ -84,6 +88,8 @@ describe('concurrentOutputsDisjoint against brute force', () => {
     ctx = context(tasks);
     concurrentOutputsDisjoint(ctx);
     expect(ctx.problems).toHaveLength(1000 - 11);
-    expect(ctx.problems[0]?.message).toBe('tasks C11 and X can run at the same time but both may write the same files: `CHANGELOG.md` (C11) and `./CHANGELOG.md` (X)');
+    expect(ctx.problems[0]?.message).toBe(
+      'tasks C11 and X can run at the same time but both may write the same files: `CHANGELOG.md` (C11) and `./CHANGELOG.md` (X)',
+    );
   });
 });

@@ -21,7 +21,14 @@ tasks:
 
 /** A task block; `extra` lines are appended with the task's indentation. */
 function task(id: string, fields: Record<string, string> = {}): string {
-  const all: Record<string, string> = { title: `Task ${id}`, phase: 'configs', agent: 'config-agent', outputs: `[out/${id}.txt]`, prompt: `Do ${id}.`, ...fields };
+  const all: Record<string, string> = {
+    title: `Task ${id}`,
+    phase: 'configs',
+    agent: 'config-agent',
+    outputs: `[out/${id}.txt]`,
+    prompt: `Do ${id}.`,
+    ...fields,
+  };
   return [`  - id: ${id}`, ...Object.entries(all).map(([k, v]) => `    ${k}: ${v}`)].join('\n') + '\n';
 }
 
@@ -53,14 +60,19 @@ describe('loadTaskGraph: a valid graph', () => {
         repairAttempts: '3',
       });
     const { graph, problems: found } = load(yaml);
-    expect(found.map((p) => formatProblem(p).replace(`${file}:`, ''))).toEqual(["23:17: warning: task T2 lists `T1` in `needs` twice\n  hint: remove the repeat"]);
+    expect(found.map((p) => formatProblem(p).replace(`${file}:`, ''))).toEqual([
+      '23:17: warning: task T2 lists `T1` in `needs` twice\n  hint: remove the repeat',
+    ]);
     expect(graph).toBeDefined();
     expect(graph?.file).toBe(file);
     expect(graph?.dir).toBe(dir);
     expect(graph?.defaults).toEqual({ model: 'sonnet', maxTurns: 40, repairAttempts: 2, maxTokens: 100000 });
     expect(graph?.context).toEqual(['flux_pipeline.py']);
     expect(graph?.tasks[0]).toMatchObject({ id: 'T1', needs: [], estimate: 5, source: { file, line: 9, column: 5 } });
-    expect(graph?.tasks[0]?.verify).toEqual([{ kind: 'builtin', check: 'pbtxt' }, { kind: 'builtin', check: 'junit', path: 'r.xml' }]);
+    expect(graph?.tasks[0]?.verify).toEqual([
+      { kind: 'builtin', check: 'pbtxt' },
+      { kind: 'builtin', check: 'junit', path: 'r.xml' },
+    ]);
     expect(graph?.tasks[1]).toMatchObject({ id: 'T2', needs: ['T1'], model: 'opus', maxTurns: 60, repairAttempts: 3 });
     expect(graph?.tasks[1]?.verify).toEqual([
       { kind: 'builtin', check: 'triton-contract', model: 'dit' },
@@ -91,7 +103,7 @@ describe('loadTaskGraph: one test per error kind', () => {
 
   it('unknown need: suggests the closest id', () => {
     expect(problems(HEADER + task('T009') + task('T2', { needs: '[T090]' }))).toEqual([
-      "21:13: error: task T2 needs `T090`, which is not a task in this graph\n  hint: did you mean `T009`?",
+      '21:13: error: task T2 needs `T090`, which is not a task in this graph\n  hint: did you mean `T009`?',
     ]);
   });
 
@@ -152,7 +164,11 @@ describe('loadTaskGraph: one test per error kind', () => {
 
   it('concurrent tasks with overlapping outputs: names both tasks and globs', () => {
     // T3 needs T1, so T1's `**` may cover T3's file; T2 runs beside both.
-    const yaml = HEADER + task('T1', { outputs: '[triton_models/dit/**]' }) + task('T2', { outputs: '[triton_models/dit/1/model.py]' }) + task('T3', { needs: '[T1]', outputs: '[triton_models/dit/config.pbtxt]' });
+    const yaml =
+      HEADER +
+      task('T1', { outputs: '[triton_models/dit/**]' }) +
+      task('T2', { outputs: '[triton_models/dit/1/model.py]' }) +
+      task('T3', { needs: '[T1]', outputs: '[triton_models/dit/config.pbtxt]' });
     expect(problems(yaml)).toEqual([
       '19:15: error: tasks T1 and T2 can run at the same time but both may write the same files: `triton_models/dit/**` (T1) and `triton_models/dit/1/model.py` (T2)\n  hint: add `T1` to the `needs` of T2 so they run one after the other, or narrow the globs so no path matches both',
     ]);
@@ -210,7 +226,9 @@ describe('loadTaskGraph: one test per error kind', () => {
   });
 
   it('wrong version', () => {
-    expect(problems(HEADER.replace('version: 1', 'version: 2') + task('T1'))).toEqual(['1:10: error: `version`: must be 1 (the only version this flux-triton reads)\n  hint: write `version: 1`']);
+    expect(problems(HEADER.replace('version: 1', 'version: 2') + task('T1'))).toEqual([
+      '1:10: error: `version`: must be 1 (the only version this flux-triton reads)\n  hint: write `version: 1`',
+    ]);
   });
 
   it('reports every problem in one pass, not just the first', () => {
@@ -219,7 +237,9 @@ describe('loadTaskGraph: one test per error kind', () => {
   });
 
   it('does not call an agent unknown when its file exists but failed to load', () => {
-    const result = parseTaskGraph(file, HEADER.replace(/^  - \{ id: models.*\n/m, '') + task('T1', { agent: 'broken-agent' }), agents, { invalidAgentNames: new Set(['broken-agent']) });
+    const result = parseTaskGraph(file, HEADER.replace(/^  - \{ id: models.*\n/m, '') + task('T1', { agent: 'broken-agent' }), agents, {
+      invalidAgentNames: new Set(['broken-agent']),
+    });
     expect(result.problems).toEqual([]);
     expect(result.graph).toBeDefined();
   });
@@ -230,7 +250,8 @@ describe('loadTaskGraph: one test per error kind', () => {
   });
 
   it('reports a missing file with a code (the CLI adds the flag to fix it)', () => {
-    expect(loadTaskGraph('/nonexistent/graph.yaml', agents).problems.map((p) => formatProblem(p))).toEqual(['/nonexistent/graph.yaml: error [config.graph-not-found]: task graph file not found\n  hint: check the path']);
+    expect(loadTaskGraph('/nonexistent/graph.yaml', agents).problems.map((p) => formatProblem(p))).toEqual([
+      '/nonexistent/graph.yaml: error [config.graph-not-found]: task graph file not found\n  hint: check the path',
+    ]);
   });
-
 });

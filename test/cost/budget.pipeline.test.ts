@@ -28,7 +28,16 @@ const CHAIN: FixtureTask[] = [
 function options(project: Project, extra: Partial<RunOptions> = {}): RunOptions {
   const env = { ...process.env };
   delete env.ANTHROPIC_API_KEY;
-  return { graphFile: project.graphFile, agentsDir: project.agentsDir, workspaceDir: project.workspaceDir, reportsDir: project.reportsDir, provider: 'scripted', concurrency: 1, env, ...extra };
+  return {
+    graphFile: project.graphFile,
+    agentsDir: project.agentsDir,
+    workspaceDir: project.workspaceDir,
+    reportsDir: project.reportsDir,
+    provider: 'scripted',
+    concurrency: 1,
+    env,
+    ...extra,
+  };
 }
 
 function readJson<T>(runDir: string, name: string): T {
@@ -44,7 +53,10 @@ describe('cost in the state and the reports', () => {
     for (const task of Object.values(state.tasks)) {
       expect(task.turnCosts?.map((c) => c.turn)).toEqual([1, 2]);
       expect(task.costUsd).toBeGreaterThan(0);
-      expect(task.costUsd).toBeCloseTo((task.turnCosts ?? []).reduce((sum, c) => sum + (c.costUsd ?? NaN), 0), 12);
+      expect(task.costUsd).toBeCloseTo(
+        (task.turnCosts ?? []).reduce((sum, c) => sum + (c.costUsd ?? NaN), 0),
+        12,
+      );
     }
     const total = Object.values(state.tasks).reduce((sum, t) => sum + (t.costUsd ?? NaN), 0);
     expect(state.costUsd).toBeCloseTo(total, 12);
@@ -83,7 +95,9 @@ describe('cost in the state and the reports', () => {
 
   it('refuses --max-cost when a model has no price, before anything runs', async () => {
     const project = makeProject(CHAIN);
-    await expect(runPipeline(options(project, { model: 'claude-made-up-1', maxCostUsd: 5 }))).rejects.toThrow(/--max-cost cannot be enforced: no price for model claude-made-up-1/);
+    await expect(runPipeline(options(project, { model: 'claude-made-up-1', maxCostUsd: 5 }))).rejects.toThrow(
+      /--max-cost cannot be enforced: no price for model claude-made-up-1/,
+    );
   });
 });
 
@@ -97,7 +111,9 @@ describe('--max-cost', () => {
     const state = readJson<RunState>(stopped.runDir, 'state.json');
     expect(state.tasks.A?.turns).toBe(1);
     expect(state.tasks.A?.reason).toMatch(/cost budget reached: \$\d+\.\d+ spent of --max-cost \$0\.000001/);
-    expect(state.notices.some((n) => n.level === 'warn' && /Cost budget reached/.test(n.message) && n.message.includes(`flux-triton run --resume ${stopped.runId}`))).toBe(true);
+    expect(
+      state.notices.some((n) => n.level === 'warn' && /Cost budget reached/.test(n.message) && n.message.includes(`flux-triton run --resume ${stopped.runId}`)),
+    ).toBe(true);
     const spent = state.costUsd as number;
     expect(spent).toBeGreaterThan(0.000001);
     const html = readFileSync(path.join(stopped.runDir, 'summary.html'), 'utf8');
@@ -116,7 +132,10 @@ describe('--max-cost', () => {
     // A continued from its recorded turn instead of starting over: two turns in all.
     expect(after.tasks.A?.turns).toBe(2);
     expect(after.costUsd).toBeGreaterThan(spent);
-    expect(after.costUsd).toBeCloseTo(Object.values(after.tasks).reduce((sum, t) => sum + (t.costUsd ?? NaN), 0), 12);
+    expect(after.costUsd).toBeCloseTo(
+      Object.values(after.tasks).reduce((sum, t) => sum + (t.costUsd ?? NaN), 0),
+      12,
+    );
   });
 });
 

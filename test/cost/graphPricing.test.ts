@@ -25,7 +25,11 @@ describe('defaults.pricing', () => {
   });
 
   it('reports a bad price at its line, naming the model and field', () => {
-    const result = parseTaskGraph('/x/graph.yaml', graph('    sonnet: { input: 1, output: -2, cacheWrite: 3, cacheRead: 0.5 }\n    opus: { input: 1, output: 2, cacheWrite: 3, cacheRead: 1, cached: 4 }'), agentMap('worker'));
+    const result = parseTaskGraph(
+      '/x/graph.yaml',
+      graph('    sonnet: { input: 1, output: -2, cacheWrite: 3, cacheRead: 0.5 }\n    opus: { input: 1, output: 2, cacheWrite: 3, cacheRead: 1, cached: 4 }'),
+      agentMap('worker'),
+    );
     const errors = result.problems.filter((p) => p.severity === 'error');
     expect(result.graph).toBeUndefined();
     const output = errors.find((p) => /output/.test(`${p.message}`));

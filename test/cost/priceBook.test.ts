@@ -36,7 +36,10 @@ describe('PriceBook', () => {
 
   it('lets later tables override earlier ones per model (list, then graph, then --prices)', () => {
     const graph = { sonnet: { input: 100, output: 100, cacheWrite: 100, cacheRead: 100 } };
-    const file = { 'claude-sonnet-5-5': { input: 1, output: 1, cacheWrite: 1, cacheRead: 1 }, 'my-model': { input: 3, output: 3, cacheWrite: 3, cacheRead: 3 } };
+    const file = {
+      'claude-sonnet-5-5': { input: 1, output: 1, cacheWrite: 1, cacheRead: 1 },
+      'my-model': { input: 3, output: 3, cacheWrite: 3, cacheRead: 3 },
+    };
     expect(new PriceBook([LIST_PRICES, graph]).costOf('sonnet', usage(1_000_000, 0))).toBeCloseTo(100);
     const book = new PriceBook([LIST_PRICES, graph, file]);
     expect(book.costOf('sonnet', usage(1_000_000, 0))).toBeCloseTo(1);
@@ -63,12 +66,17 @@ describe('loadPriceFile', () => {
   };
 
   it('reads YAML and JSON price tables', async () => {
-    expect(await loadPriceFile(write('p.yaml', 'sonnet: { input: 1, output: 2, cacheWrite: 3, cacheRead: 0.5 }\n'))).toEqual({ sonnet: { input: 1, output: 2, cacheWrite: 3, cacheRead: 0.5 } });
+    expect(await loadPriceFile(write('p.yaml', 'sonnet: { input: 1, output: 2, cacheWrite: 3, cacheRead: 0.5 }\n'))).toEqual({
+      sonnet: { input: 1, output: 2, cacheWrite: 3, cacheRead: 0.5 },
+    });
     expect(await loadPriceFile(write('p.json', '{"opus":{"input":1,"output":2,"cacheWrite":3,"cacheRead":4}}'))).toHaveProperty('opus.cacheRead', 4);
   });
 
   it('names the file, the model and the field of every problem', async () => {
-    const file = write('bad.yaml', 'sonnet: { input: -1, output: 2, cacheWrite: 3 }\nopus: { input: 1, output: 1, cacheWrite: 1, cacheRead: 1, cachedRead: 2 }\n');
+    const file = write(
+      'bad.yaml',
+      'sonnet: { input: -1, output: 2, cacheWrite: 3 }\nopus: { input: 1, output: 1, cacheWrite: 1, cacheRead: 1, cachedRead: 2 }\n',
+    );
     const error = await loadPriceFile(file).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UserError);
     const message = (error as Error).message;
@@ -88,7 +96,18 @@ describe('state files from before costs were recorded', () => {
     const { parseRunState } = await import('../../src/events/index.js');
     const { summarizeRun } = await import('../../src/report/index.js');
     const zero = usage(0, 0);
-    const task = (id: string, turns: number) => ({ id, title: id, phase: 'p', agent: 'a', needs: [], state: 'succeeded', turns, usage: turns ? usage(10, 10) : zero, verify: [], retries: 0 });
+    const task = (id: string, turns: number) => ({
+      id,
+      title: id,
+      phase: 'p',
+      agent: 'a',
+      needs: [],
+      state: 'succeeded',
+      turns,
+      usage: turns ? usage(10, 10) : zero,
+      verify: [],
+      retries: 0,
+    });
     const old = parseRunState(
       {
         schemaVersion: 1,

@@ -135,7 +135,10 @@ describe('RunLogger', () => {
     bus.emit({ type: 'task:state', at: at(30), task: 'T012', state: 'failed', previous: 'running', reason: 'command printed hunter2hunter2' });
     logger.logger.info({ request: { headers: { 'x-api-key': 'plain-header-value' } }, apiKey: 'abc' }, 'direct');
     await bus.close();
-    const lines = readFileSync(logger.file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = readFileSync(logger.file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(events.length + 2);
     const text = JSON.stringify(lines);
     expect(text).not.toContain('hunter2hunter2');

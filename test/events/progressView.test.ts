@@ -35,7 +35,11 @@ describe('ProgressView', () => {
     const view = new ProgressView({ stream: out.stream, isTTY: true, json: true });
     const events = sampleRunEvents();
     for (const event of events) view.onEvent(event);
-    const parsed = out.text().trim().split('\n').map((l) => JSON.parse(l));
+    const parsed = out
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(parsed).toEqual(events);
   });
 

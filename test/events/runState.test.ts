@@ -24,7 +24,15 @@ const reduceAll = (): RunState => {
 describe('reduceRunState', () => {
   it('builds the run state from a realistic event sequence without mutating its input', () => {
     const state = reduceAll();
-    expect(state).toMatchObject({ schemaVersion: 1, runId: RUN_ID, graphName: 'flux-to-triton', provider: 'scripted', status: 'failed', startedAt: at(0), endedAt: at(21) });
+    expect(state).toMatchObject({
+      schemaVersion: 1,
+      runId: RUN_ID,
+      graphName: 'flux-to-triton',
+      provider: 'scripted',
+      status: 'failed',
+      startedAt: at(0),
+      endedAt: at(21),
+    });
     expect(state.phases).toEqual([
       { id: 'configs', title: 'Triton configs', startedAt: at(0), endedAt: at(6), costUsd: 0 },
       { id: 'models', title: 'Model implementations', startedAt: at(6), endedAt: at(14), costUsd: 0 },
@@ -32,7 +40,12 @@ describe('reduceRunState', () => {
     ]);
     expect(Object.keys(state.tasks)).toEqual(['T006', 'T007', 'T011', 'T012', 'T015', 'T003']);
     expect(Object.fromEntries(Object.values(state.tasks).map((t) => [t.id, t.state]))).toEqual({
-      T006: 'succeeded', T007: 'cached', T011: 'succeeded', T012: 'failed', T015: 'blocked', T003: 'succeeded',
+      T006: 'succeeded',
+      T007: 'cached',
+      T011: 'succeeded',
+      T012: 'failed',
+      T015: 'blocked',
+      T003: 'succeeded',
     });
 
     const t006 = state.tasks.T006!;

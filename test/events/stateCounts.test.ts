@@ -13,7 +13,17 @@ describe('the "3 succeeded, 1 failed" tally', () => {
     const at = '2026-01-01T00:00:00.000Z';
     const task = (id: string) => ({ id, title: id, phase: 'p', agent: 'a', needs: [] });
     const events: RunEvent[] = [
-      { type: 'run:start', at, runId: 'r', graph: 'g.yaml', graphName: 'g', provider: 'scripted', concurrency: 2, tasks: [task('B'), task('A')], phases: [{ id: 'p', title: 'P' }] },
+      {
+        type: 'run:start',
+        at,
+        runId: 'r',
+        graph: 'g.yaml',
+        graphName: 'g',
+        provider: 'scripted',
+        concurrency: 2,
+        tasks: [task('B'), task('A')],
+        phases: [{ id: 'p', title: 'P' }],
+      },
       { type: 'task:state', at, task: 'B', state: 'failed', previous: 'pending' },
       { type: 'task:state', at, task: 'A', state: 'succeeded', previous: 'pending' },
     ];

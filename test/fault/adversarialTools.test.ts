@@ -98,7 +98,12 @@ describe('deadlines', () => {
     await expect(pending).rejects.toThrow(/abandoned: the session was aborted/);
     // A call that finishes within the grace is not abandoned: its result stands.
     const quick = new AbortController();
-    const finishing = withDeadline(new Promise<string>((r) => setTimeout(() => r('written'), 10)), { tool: 'Write', deadlineMs: 60_000, signal: quick.signal, abortGraceMs: 500 });
+    const finishing = withDeadline(new Promise<string>((r) => setTimeout(() => r('written'), 10)), {
+      tool: 'Write',
+      deadlineMs: 60_000,
+      signal: quick.signal,
+      abortGraceMs: 500,
+    });
     quick.abort();
     await expect(finishing).resolves.toBe('written');
   });

@@ -62,10 +62,12 @@ describe.runIf(canMountTmpfs)('reports on a full disk (tmpfs; needs root)', () =
 });
 
 describe.runIf(canMountTmpfs)('workspace on a full disk (tmpfs; needs root)', () => {
-  it('a commit that fails for space fails the task with git\'s message, within the deadline; what it set aside is whole', async () => {
+  it("a commit that fails for space fails the task with git's message, within the deadline; what it set aside is whole", async () => {
     // Random text compresses badly, so the file fits but the file plus its git object do not.
     const big = randomBytes(450 * 1024).toString('base64');
-    const project = makeProject([{ id: 'C1', phase: 'configs', turns: [{ text: 'Writing.', tools: [{ Write: { file_path: 'out/C1.txt', content: big } }] }, { text: 'Done.' }] }]);
+    const project = makeProject([
+      { id: 'C1', phase: 'configs', turns: [{ text: 'Writing.', tools: [{ Write: { file_path: 'out/C1.txt', content: big } }] }, { text: 'Done.' }] },
+    ]);
     project.workspaceDir = path.join(smallDisk(1024), 'ws');
     const out = await within(startRun(project), DEADLINE_MS);
     expect(out.code, out.stderr).toBe(1);

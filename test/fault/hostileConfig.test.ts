@@ -43,7 +43,12 @@ function expectUserMistake(out: Finished, message: RegExp): void {
 function aliasBomb(): string {
   const lines = ['a: &a [x, x, x, x, x, x, x, x, x, x]'];
   const names = 'abcdefg';
-  for (let i = 1; i < names.length; i++) lines.push(`${names[i]}: &${names[i]} [${Array(10).fill(`*${names[i - 1]}`).join(', ')}]`);
+  for (let i = 1; i < names.length; i++)
+    lines.push(
+      `${names[i]}: &${names[i]} [${Array(10)
+        .fill(`*${names[i - 1]}`)
+        .join(', ')}]`,
+    );
   return `${lines.join('\n')}\n`;
 }
 

@@ -45,7 +45,7 @@ describe('out-of-scope changes by an agent', () => {
     expect(again.stderr).not.toMatch(/uncommitted change/);
   });
 
-  it('an agent\'s own git commit fails the task and is undone, keeping its files aside', async () => {
+  it("an agent's own git commit fails the task and is undone, keeping its files aside", async () => {
     const project = oneTask('echo x > sneaky.txt && git add -A && git -c user.name=intruder -c user.email=i@x commit -qm "not the runner"');
     const out = await runCli(project);
     expect(out.code, out.stderr).toBe(1);

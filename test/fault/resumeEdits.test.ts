@@ -35,7 +35,7 @@ async function killedMidM1(edit: boolean) {
   return { project, runId, resumed };
 }
 
-describe('hand edits to an interrupted task\'s outputs', () => {
+describe("hand edits to an interrupted task's outputs", () => {
   it('are reported on resume and marked in the commit', async () => {
     const { project, runId, resumed } = await killedMidM1(true);
     expect(resumed.code, resumed.stderr).toBe(0);

@@ -34,7 +34,9 @@ function leaks(text: string): string[] {
 describe('redaction', () => {
   it('covers secret names whatever the value length, and common token shapes', () => {
     const env = { ...SECRETS, PATH: '/usr/bin' };
-    const dump = Object.entries(env).map(([k, v]) => `${k}=${v}`).join('\n');
+    const dump = Object.entries(env)
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
     const redacted = redactSecrets(`${dump}\nthe key is abc, not abcdef\nAKIAABCDEFGHIJKLMNOP sk-ant-api03-xyz`, env);
     expect(leaks(redacted)).toEqual([]);
     expect(redacted).toContain(`AWS_SECRET_ACCESS_KEY=${REDACTED}`);
@@ -49,7 +51,7 @@ describe('redaction', () => {
 });
 
 describe('the environment a tool can read back', () => {
-  it('cat /proc/$PPID/environ shows the scrubbed environment, not the runner\'s', async () => {
+  it("cat /proc/$PPID/environ shows the scrubbed environment, not the runner's", async () => {
     const result = await runShellCommand("tr '\\0' '\\n' < /proc/$PPID/environ", {
       cwd: repo,
       timeoutMs: 10_000,
@@ -62,7 +64,7 @@ describe('the environment a tool can read back', () => {
     expect(result.output).not.toMatch(/AWS_SECRET_ACCESS_KEY|GH_PAT|SLACK_BOT_TOKEN/);
   });
 
-  it('a run whose agent and verify command dump their parents\' environments writes no secret anywhere', async () => {
+  it("a run whose agent and verify command dump their parents' environments writes no secret anywhere", async () => {
     const dumpAll = "for p in $PPID $(ps -o ppid= -p $PPID); do tr '\\0' '\\n' < /proc/$p/environ; done; echo DB=$DATABASE_URL";
     const project = makeProject([
       {
@@ -109,7 +111,7 @@ describe('a secret written into an output', () => {
 });
 
 describe('children of a killed runner', () => {
-  it('a SIGKILLed runner takes its tool\'s whole process group with it', async () => {
+  it("a SIGKILLed runner takes its tool's whole process group with it", async () => {
     const shellJs = path.join(repo, 'dist/util/shell.js');
     const script = `import { runShellCommand } from ${JSON.stringify(shellJs)};
       runShellCommand('sleep 60 & echo $! ; wait', { cwd: '/', timeoutMs: 60000, maxOutputChars: 1000 });

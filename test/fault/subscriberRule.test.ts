@@ -3,7 +3,7 @@
 // rejects with a RecordWriteError naming the file; a failing run log is only reported.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, describe, expect, it, } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { RecordWriteError } from '../../src/errors.js';
 import { attachRunRecorders, RunEventBus, StateFileWriter } from '../../src/events/index.js';
 import { executeGraph } from '../../src/scheduler/index.js';

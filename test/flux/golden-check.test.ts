@@ -73,7 +73,9 @@ function defective(file: string, edit: (text: string) => string): { repo: string
 
 /** 1-based line of the first line of `file` containing `needle`. */
 function lineOf(file: string, needle: string): number {
-  const index = readFileSync(file, 'utf8').split('\n').findIndex((l) => l.includes(needle));
+  const index = readFileSync(file, 'utf8')
+    .split('\n')
+    .findIndex((l) => l.includes(needle));
   expect(index, `${needle} not found in ${file}`).toBeGreaterThanOrEqual(0);
   return index + 1;
 }
@@ -131,9 +133,7 @@ describe('flux-triton check on a golden copy with one defect', () => {
   });
 
   it('an output dtype changed in clip_encoder', () => {
-    const { repo, file } = defective('clip_encoder/config.pbtxt', (t) =>
-      t.replace(/(name: "pooled_embeds", data_type: )TYPE_FP32/, '$1TYPE_FP16'),
-    );
+    const { repo, file } = defective('clip_encoder/config.pbtxt', (t) => t.replace(/(name: "pooled_embeds", data_type: )TYPE_FP32/, '$1TYPE_FP16'));
     const result = checkJson(repo);
     expectErrorAt(result, file, lineOf(file, 'TYPE_FP16'), /dtype/);
   });
@@ -177,7 +177,9 @@ describe('flux-triton check on a golden copy with one defect', () => {
   });
 
   it('an output renamed where vae_decoder/1/model.py builds it', () => {
-    const { repo, file } = defective('vae_decoder/1/model.py', (t) => t.replace('pb_utils.Tensor.from_dlpack("image", ', 'pb_utils.Tensor.from_dlpack("images", '));
+    const { repo, file } = defective('vae_decoder/1/model.py', (t) =>
+      t.replace('pb_utils.Tensor.from_dlpack("image", ', 'pb_utils.Tensor.from_dlpack("images", '),
+    );
     expectErrorAt(checkJson(repo), file, lineOf(file, 'pb_utils.Tensor.from_dlpack("images", '), /^python\.unknown-output$/);
   });
 });
@@ -218,7 +220,10 @@ describe('the contract, the golden configs and the prompts agree', () => {
       { where: `agents/${owner?.name}.md`, text: owner?.prompt ?? '' },
     ];
     const named = places.filter((p) => new RegExp(`\\b${row.name}\\b`).test(p.text));
-    expect(named.map((p) => p.where), `${row.name} is in neither ${places.map((p) => p.where).join(' nor ')}`).not.toEqual([]);
+    expect(
+      named.map((p) => p.where),
+      `${row.name} is in neither ${places.map((p) => p.where).join(' nor ')}`,
+    ).not.toEqual([]);
     // The config task, which writes the declaration, gives the same dtype.
     const shortType = row.dataType.replace(/^TYPE_/, '');
     const configPrompt = configTask?.prompt ?? '';

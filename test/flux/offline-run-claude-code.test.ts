@@ -52,7 +52,10 @@ afterAll(() => {
 
 function transcript(task: string): TurnRecord[] {
   const file = path.join(summary.runDir, 'transcripts', `${task}.jsonl`);
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as TurnRecord);
+  return readFileSync(file, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as TurnRecord);
 }
 
 describe('the FLUX graph, offline, with --provider claude-code', () => {
@@ -67,7 +70,10 @@ describe('the FLUX graph, offline, with --provider claude-code', () => {
     const tasks = subjects.map((s) => /^(T\d{3}): /.exec(s)?.[1]).filter((id): id is string => id !== undefined);
     expect([...tasks].sort()).toEqual(ALL);
     expect(git(workspace, 'status', '--porcelain', '--untracked-files=no').trim()).toBe('');
-    const committed = git(workspace, 'ls-files').trim().split('\n').filter((f) => /^(triton_models|tests)\//.test(f));
+    const committed = git(workspace, 'ls-files')
+      .trim()
+      .split('\n')
+      .filter((f) => /^(triton_models|tests)\//.test(f));
     expect(committed.length).toBe(13);
     for (const file of committed) {
       expect(readFileSync(path.join(workspace, file), 'utf8'), file).toBe(readFileSync(path.join(GOLDEN, file), 'utf8'));

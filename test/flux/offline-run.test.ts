@@ -74,7 +74,12 @@ function finalChecks(taskId: string): CheckResult[] {
 
 function checkNamed(taskId: string, name: string | RegExp): CheckResult {
   const found = finalChecks(taskId).find((r) => (typeof name === 'string' ? r.name === name : name.test(r.name)));
-  expect(found, `${taskId} has no check ${name}; it has ${finalChecks(taskId).map((r) => r.name).join(', ')}`).toBeDefined();
+  expect(
+    found,
+    `${taskId} has no check ${name}; it has ${finalChecks(taskId)
+      .map((r) => r.name)
+      .join(', ')}`,
+  ).toBeDefined();
   return found as CheckResult;
 }
 
@@ -106,7 +111,12 @@ describe('the FLUX graph, run offline without torch', () => {
     for (const need of ['T011', 'T012', 'T013', 'T014']) expect(at('T003'), `T003 after ${need}`).toBeGreaterThan(at(need));
     for (const id of ['T004', 'T005']) expect(at(id), `${id} after T015`).toBeGreaterThan(at('T015'));
     // Each model after its config.
-    for (const [modelTask, configTask] of [['T011', 'T007'], ['T012', 'T008'], ['T013', 'T009'], ['T014', 'T010']] as const) {
+    for (const [modelTask, configTask] of [
+      ['T011', 'T007'],
+      ['T012', 'T008'],
+      ['T013', 'T009'],
+      ['T014', 'T010'],
+    ] as const) {
       expect(at(modelTask)).toBeGreaterThan(at(configTask));
     }
     expect(git(workspace, 'status', '--porcelain', '--untracked-files=no').trim()).toBe('');
@@ -181,7 +191,7 @@ describe('the FLUX graph, run offline without torch', () => {
     expect(report.models).toHaveLength(5);
   });
 
-  it('the run summary\'s Gantt timeline and task graph parse with mermaid', async () => {
+  it("the run summary's Gantt timeline and task graph parse with mermaid", async () => {
     const md = readFileSync(path.join(summary.runDir, 'summary.md'), 'utf8');
     const blocks = mermaidBlocks(md);
     expect(blocks).toHaveLength(2);

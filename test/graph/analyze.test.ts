@@ -9,7 +9,8 @@ const phases = [
   { id: 'models', title: 'Models' },
   { id: 'tests', title: 'Tests' },
 ];
-const t = (id: string, phase: string, needs: string[] = [], estimate?: number): GraphTask => (estimate === undefined ? { id, phase, needs } : { id, phase, needs, estimate });
+const t = (id: string, phase: string, needs: string[] = [], estimate?: number): GraphTask =>
+  estimate === undefined ? { id, phase, needs } : { id, phase, needs, estimate };
 
 /** The FLUX shape: configs, four models in parallel, a gated BLS task, tests. */
 const flux = {
@@ -32,7 +33,9 @@ function assertTopological(tasks: readonly GraphTask[], order: readonly string[]
   expect(position.size).toBe(tasks.length);
   expect(order).toHaveLength(tasks.length);
   // One assertion over all edges: per-edge expect() calls would dominate the 10k test.
-  const violations = tasks.flatMap((task) => task.needs.filter((need) => !((position.get(need) ?? Infinity) < (position.get(task.id) ?? -1))).map((need) => `${need} → ${task.id}`));
+  const violations = tasks.flatMap((task) =>
+    task.needs.filter((need) => !((position.get(need) ?? Infinity) < (position.get(task.id) ?? -1))).map((need) => `${need} → ${task.id}`),
+  );
   expect(violations).toEqual([]);
 }
 

@@ -28,7 +28,14 @@ describe('import spec-kit: a new-style tasks.md with three user stories', () => 
     expect(project.problems.filter((p) => p.severity === 'error')).toEqual([]);
     expect(result.counts.done).toEqual(['T001']);
     expect(graph?.tasks.map((t) => t.id)).toEqual(['T002', 'T003', 'T004', 'T005', 'T006', 'T007', 'T008', 'T009', 'T010', 'T011', 'T012']);
-    expect(graph?.phases.map((p) => p.id)).toEqual(['setup', 'foundational', 'user-story-1-create-an-album', 'user-story-2-sort-photos-by', 'user-story-3-share-an-album', 'polish-cross-cutting-concerns']);
+    expect(graph?.phases.map((p) => p.id)).toEqual([
+      'setup',
+      'foundational',
+      'user-story-1-create-an-album',
+      'user-story-2-sort-photos-by',
+      'user-story-3-share-an-album',
+      'polish-cross-cutting-concerns',
+    ]);
     expect(graph?.phases[2]?.title).toBe('User Story 1 - 앨범 만들기 / Create an album');
   });
 
@@ -59,11 +66,19 @@ describe('import spec-kit: a new-style tasks.md with three user stories', () => 
     const analysis = analyzeGraph(graph as NonNullable<typeof graph>);
     expect(analysis.canRunConcurrently('T006', 'T008')).toBe(true);
     expect(analysis.canRunConcurrently('T005', 'T010')).toBe(true);
-    expect(result.guesses).toContain('phase "User Story 2 - Sort photos by date taken" waits for "Foundational (Blocking Prerequisites)" (from the dependency prose, instead of the phase before it)');
+    expect(result.guesses).toContain(
+      'phase "User Story 2 - Sort photos by date taken" waits for "Foundational (Blocking Prerequisites)" (from the dependency prose, instead of the phase before it)',
+    );
   });
 
   it('assigns agents by name and description, reporting each guess, and reports prose it could not read', () => {
-    expect(Object.fromEntries(graph?.tasks.map((t) => [t.id, t.agent]) ?? [])).toMatchObject({ T002: 'docs-writer', T003: 'python-developer', T005: 'test-writer', T006: 'python-developer', T011: 'docs-writer' });
+    expect(Object.fromEntries(graph?.tasks.map((t) => [t.id, t.agent]) ?? [])).toMatchObject({
+      T002: 'docs-writer',
+      T003: 'python-developer',
+      T005: 'test-writer',
+      T006: 'python-developer',
+      T011: 'docs-writer',
+    });
     expect(result.guesses.filter((g) => / agent /.test(g))).toHaveLength(11);
     expect(result.notUnderstood).toEqual([
       'tasks.md:108: "Tests MUST be written and FAIL before implementation": `Tests MUST be written and FAIL` names no task id, phase or user story',

@@ -34,7 +34,9 @@ function errorsOf(dir: string, tasksFile: string): string[] {
 describe('import spec-kit: bad plans', () => {
   it('refuses duplicate ids, naming both lines', async () => {
     const { dir, tasksFile } = projectWith('duplicate-ids.md');
-    expect(errorsOf(dir, tasksFile)).toEqual(['specs/001-payments/tasks.md:9:7: error: duplicate task id T003: also on line 8\n  hint: give one of them a new id (e.g. the next free number) and update the dependencies that mention T003']);
+    expect(errorsOf(dir, tasksFile)).toEqual([
+      'specs/001-payments/tasks.md:9:7: error: duplicate task id T003: also on line 8\n  hint: give one of them a new id (e.g. the next free number) and update the dependencies that mention T003',
+    ]);
     const io = captureIo(dir);
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md'], io)).toBe(2);
     expect(io.err()).toContain('specs/001-payments/tasks.md:9:7: error: duplicate task id T003');
@@ -85,7 +87,9 @@ describe('import spec-kit: bad plans', () => {
     expect(errorsOf(dir, join(dir, 'notes.md'))).toEqual([
       "notes.md:1:1: error: no `## Phase N: …` headings found: this does not look like a spec-kit tasks.md\n  hint: pass the tasks.md that spec-kit's /tasks wrote (specs/<feature>/tasks.md)",
     ]);
-    expect(errorsOf(dir, join(dir, 'done/tasks.md'))).toEqual(['done/tasks.md:2:1: error: every task in tasks.md is ticked: nothing is left to run\n  hint: untick ([ ]) the tasks you want run again']);
+    expect(errorsOf(dir, join(dir, 'done/tasks.md'))).toEqual([
+      'done/tasks.md:2:1: error: every task in tasks.md is ticked: nothing is left to run\n  hint: untick ([ ]) the tasks you want run again',
+    ]);
   });
 
   it('refuses an agent map naming an unknown agent, at its line, and warns about lines matching no task', () => {
@@ -99,7 +103,9 @@ describe('import spec-kit: bad plans', () => {
     writeFileSync(join(dir, 'map.yaml'), 'T001: tooling\nT042: developer\n');
     const fixed = importSpecKit({ tasksFile, agentsDir: join(dir, 'agents'), agentMapFile: join(dir, 'map.yaml') });
     expect(fixed.written).toBe(true);
-    expect(fixed.problems.map((p) => formatDiagnostic(p, { relativeTo: dir })).filter((m) => m.includes('map.yaml'))).toEqual(['map.yaml:2:1: warning: `T042` matches no task that is still to do\n  hint: check the id, or remove the line']);
+    expect(fixed.problems.map((p) => formatDiagnostic(p, { relativeTo: dir })).filter((m) => m.includes('map.yaml'))).toEqual([
+      'map.yaml:2:1: warning: `T042` matches no task that is still to do\n  hint: check the id, or remove the line',
+    ]);
     expect(readFileSync(fixed.graphFile, 'utf8')).toMatch(/- id: T001\n(?:.*\n)*?\s+agent: tooling/);
   });
 
@@ -110,7 +116,9 @@ describe('import spec-kit: bad plans', () => {
     writeFileSync(mine, 'version: 1\n# my own graph\n');
     const io = captureIo(dir);
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents'], io)).toBe(2);
-    expect(io.err()).toMatch(/^error: \S+graph\.yaml exists and was not written by `import spec-kit`; it is left as it is\nhint: choose another file with -o FILE/);
+    expect(io.err()).toMatch(
+      /^error: \S+graph\.yaml exists and was not written by `import spec-kit`; it is left as it is\nhint: choose another file with -o FILE/,
+    );
     expect(readFileSync(mine, 'utf8')).toBe('version: 1\n# my own graph\n');
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '-o', 'plan.yaml'], io)).toBe(0);
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '-o', 'plan.yaml'], io)).toBe(0);
@@ -127,7 +135,10 @@ describe('import spec-kit: bad plans', () => {
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '-o', 'out.yaml'], io)).toBe(2);
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '-o', 'afile/graph.yaml'], io)).toBe(2);
     expect(await runCli(['import', 'spec-kit', 'specs/001-payments', '--agents', 'agents'], io)).toBe(2);
-    const errors = io.err().split('\n').filter((l) => l.startsWith('error:'));
+    const errors = io
+      .err()
+      .split('\n')
+      .filter((l) => l.startsWith('error:'));
     expect(errors).toEqual([
       expect.stringMatching(/^error: \S+out\.yaml exists and was not written by `import spec-kit`/),
       expect.stringMatching(/^error: cannot (write|copy the feature document to) \S+afile\/\S+ \((EEXIST|ENOTDIR): /),

@@ -77,8 +77,15 @@ describe('import spec-kit: the old-style tasks.md of this FLUX conversion', () =
     expect(task('T013')?.outputs).toEqual(['triton_models/dit_transformer/1/model.py']);
     expect(task('T005')?.outputs).toEqual(['tests/test_batch.py', 'test-results/throughput.json']);
     expect(task('T013')?.verify).toEqual([{ kind: 'builtin', check: 'python-syntax' }]);
-    expect(graph?.context).toEqual(['specs/001-flux-triton/spec.md', 'specs/001-flux-triton/plan.md', 'specs/001-flux-triton/data-model.md', 'specs/001-flux-triton/contracts/tensor_contract.md']);
-    expect(readFileSync(join(dir, 'specs/001-flux-triton/flux-triton/context/specs/001-flux-triton/spec.md'), 'utf8')).toBe(readFileSync(join(dir, 'specs/001-flux-triton/spec.md'), 'utf8'));
+    expect(graph?.context).toEqual([
+      'specs/001-flux-triton/spec.md',
+      'specs/001-flux-triton/plan.md',
+      'specs/001-flux-triton/data-model.md',
+      'specs/001-flux-triton/contracts/tensor_contract.md',
+    ]);
+    expect(readFileSync(join(dir, 'specs/001-flux-triton/flux-triton/context/specs/001-flux-triton/spec.md'), 'utf8')).toBe(
+      readFileSync(join(dir, 'specs/001-flux-triton/spec.md'), 'utf8'),
+    );
     expect(task('T013')?.prompt).toContain('DiT transformer model.py in triton_models/dit_transformer/1/model.py');
   });
 });

@@ -21,7 +21,10 @@ const doc = parseTasksMarkdown(
 
 /** Each statement as `dependents <- prerequisites`, ids or phase numbers (1-based). */
 function read(...lines: string[]): string[] {
-  const reading = readProseDependencies(lines.map((text, i) => ({ line: i + 1, text })), doc);
+  const reading = readProseDependencies(
+    lines.map((text, i) => ({ line: i + 1, text })),
+    doc,
+  );
   const side = (r: { tasks: string[]; phases: number[] }) => (r.tasks.length > 0 ? r.tasks.join(',') : r.phases.map((p) => `phase ${p + 1}`).join(','));
   return [
     ...reading.statements.map((s) => `${s.line}: ${side(s.dependents)} <- ${side(s.prerequisites)}`),
@@ -64,9 +67,8 @@ describe('readProseDependencies', () => {
   });
 
   it('keeps what it cannot read, and ids that do not exist, apart from what it took', () => {
-    expect(read('Models before services', 'T002 blocks T0099', 'No dependencies - can start immediately', '- Setup tasks marked [P] can run in parallel')).toEqual([
-      '1: ? `Models` names no task id, phase or user story',
-      '2: unknown T0099',
-    ]);
+    expect(
+      read('Models before services', 'T002 blocks T0099', 'No dependencies - can start immediately', '- Setup tasks marked [P] can run in parallel'),
+    ).toEqual(['1: ? `Models` names no task id, phase or user story', '2: unknown T0099']);
   });
 });

@@ -13,7 +13,9 @@ const src = join(import.meta.dirname, '../../src');
 const LIBRARY_DIRS = ['config', 'graph', 'scheduler', 'workspace', 'report', 'events', 'triton', 'util'];
 
 function tsFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 describe('library messages', () => {
@@ -28,7 +30,8 @@ describe('library messages', () => {
       for (const line of code) {
         for (const literal of line.match(/(['"`])(?:(?!\1).)*\1/g) ?? []) {
           // `(?!=)`: git's `--format=…` in a git argument list is not one of ours.
-          for (const flag of literal.match(/--[a-z][a-z-]*(?![a-z-]|=)/g) ?? []) if (flags.has(flag)) offenders.push(`${file.slice(src.length + 1)}: ${literal}`);
+          for (const flag of literal.match(/--[a-z][a-z-]*(?![a-z-]|=)/g) ?? [])
+            if (flags.has(flag)) offenders.push(`${file.slice(src.length + 1)}: ${literal}`);
         }
       }
     }
@@ -39,10 +42,14 @@ describe('library messages', () => {
     const fixtures = join(import.meta.dirname, '../fixtures/config/flux-like');
     const io = captureIo(fixtures);
     expect(await runCli(['validate', '--agents', 'no-such-dir'], io)).toBe(2);
-    expect(io.out()).toContain('error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent; or pass another directory with `--agents DIR`');
+    expect(io.out()).toContain(
+      'error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent; or pass another directory with `--agents DIR`',
+    );
 
     const report = captureIo(fixtures);
     expect(await runCli(['report', '--reports', 'no-such-reports'], report)).toBe(2);
-    expect(report.err()).toMatch(/No runs found.*\nhint: Run the graph first.*\nhint: start one with `flux-triton run`, or pass the directory a run wrote to with `--reports DIR`/);
+    expect(report.err()).toMatch(
+      /No runs found.*\nhint: Run the graph first.*\nhint: start one with `flux-triton run`, or pass the directory a run wrote to with `--reports DIR`/,
+    );
   });
 });

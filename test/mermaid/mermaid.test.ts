@@ -54,9 +54,12 @@ describe('plan --format mermaid', () => {
     expect(chart.edges).toHaveLength(expected.length);
     expect([...edges].sort()).toEqual([...expected].sort());
     // T015 is gated on the BLS config and all four component models.
-    expect(chart.edges.filter((e) => e.end === idOf.get('T015')).map((e) => e.start).sort()).toEqual(
-      ['T006', 'T011', 'T012', 'T013', 'T014'].map((id) => idOf.get(id)).sort(),
-    );
+    expect(
+      chart.edges
+        .filter((e) => e.end === idOf.get('T015'))
+        .map((e) => e.start)
+        .sort(),
+    ).toEqual(['T006', 'T011', 'T012', 'T013', 'T014'].map((id) => idOf.get(id)).sort());
 
     expect(chart.subgraphs.map((s) => s.title).sort()).toEqual(['Model implementations', 'Tests', 'Triton configs']);
     for (const phase of graph.phases) {
@@ -114,7 +117,10 @@ describe('plan --format mermaid', () => {
     const idOf = new Map<string, string>();
     for (const task of tasks) {
       const vertex = chart.vertices.find((v) => v.text === `${task.id}: ${task.title}`);
-      expect(vertex, `no node labelled ${JSON.stringify(`${task.id}: ${task.title}`)} among ${JSON.stringify(chart.vertices.map((v) => v.text))}`).toBeDefined();
+      expect(
+        vertex,
+        `no node labelled ${JSON.stringify(`${task.id}: ${task.title}`)} among ${JSON.stringify(chart.vertices.map((v) => v.text))}`,
+      ).toBeDefined();
       idOf.set(task.id, (vertex as { id: string }).id);
     }
     expect(new Set(idOf.values()).size).toBe(tasks.length);
@@ -270,7 +276,11 @@ describe('run report diagrams', () => {
     }
     // Every bar name starts with its task id, so none was eaten as a keyword.
     const started = Object.values(state.tasks).filter((t) => t.startedAt || t.state === 'cached');
-    for (const task of started) expect(gantt.tasks.some((b) => b.task.trim().startsWith(`${task.id} `)), task.id).toBe(true);
+    for (const task of started)
+      expect(
+        gantt.tasks.some((b) => b.task.trim().startsWith(`${task.id} `)),
+        task.id,
+      ).toBe(true);
 
     const flow = await parseFlowchart(dagFlowchart(state));
     expect(flow.vertices).toHaveLength(14);
@@ -284,7 +294,15 @@ describe('run report diagrams', () => {
     const extra = ['section', 'title', 'excludes', 'dateFormat', 'click', 'weekday', 'gantt', '2026-01-01', 'a.b', 'a_b', 'a-b'];
     const titleOf = (id: string, i: number): string => (id === 'weekday' ? 'monday job' : `Task ${i}`);
     extra.forEach((id, i) => {
-      state.tasks[id] = { ...base, id, title: titleOf(id, i), needs: i === 0 ? ['T006'] : [extra[i - 1] as string], state: 'succeeded', startedAt: at(i), endedAt: at(i + 1) };
+      state.tasks[id] = {
+        ...base,
+        id,
+        title: titleOf(id, i),
+        needs: i === 0 ? ['T006'] : [extra[i - 1] as string],
+        state: 'succeeded',
+        startedAt: at(i),
+        endedAt: at(i + 1),
+      };
     });
     const gantt = await parseGantt(ganttChart(state).chart);
     expect(gantt.sections).toEqual(['Triton configs', 'Model implementations', 'Tests']);
@@ -297,7 +315,11 @@ describe('run report diagrams', () => {
 
     const flow = await parseFlowchart(dagFlowchart(state));
     expect(flow.vertices).toHaveLength(13 + extra.length);
-    for (const id of extra) expect(flow.vertices.filter((v) => lines(v.text)[0] === id), `node for ${id}`).toHaveLength(1);
+    for (const id of extra)
+      expect(
+        flow.vertices.filter((v) => lines(v.text)[0] === id),
+        `node for ${id}`,
+      ).toHaveLength(1);
     expect(flow.edges).toHaveLength(Object.values(state.tasks).reduce((sum, t) => sum + t.needs.length, 0));
   });
 

@@ -30,10 +30,7 @@ export const SHAPE: FixtureTask[] = [
 ];
 
 export function writeTurns(id: string, content = `${id} output\n`): Record<string, unknown>[] {
-  return [
-    { text: `Writing ${id}.`, tools: [{ Write: { file_path: `out/${id}.txt`, content } }] },
-    { text: `${id} is written.` },
-  ];
+  return [{ text: `Writing ${id}.`, tools: [{ Write: { file_path: `out/${id}.txt`, content } }] }, { text: `${id} is written.` }];
 }
 
 export interface Project {

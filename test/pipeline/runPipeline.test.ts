@@ -77,7 +77,11 @@ describe('runPipeline on a FLUX-shaped graph', () => {
     const state = JSON.parse(readFileSync(path.join(summary.runDir, 'state.json'), 'utf8'));
     expect(state.schemaVersion).toBe(1);
     expect(state.status).toBe('succeeded');
-    expect(readFileSync(path.join(summary.runDir, 'transcripts', 'G.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThanOrEqual(2);
+    expect(
+      readFileSync(path.join(summary.runDir, 'transcripts', 'G.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length,
+    ).toBeGreaterThanOrEqual(2);
     expect(readFileSync(path.join(summary.runDir, 'phase-2-models.md'), 'utf8')).toContain('G');
     const summaryMd = readFileSync(path.join(summary.runDir, 'summary.md'), 'utf8');
     expect(summaryMd).toContain('gantt');

@@ -45,7 +45,7 @@ describe('renderHtmlReport', () => {
     expect(text).not.toContain('T006');
   });
 
-  it('shows the output of the checks that failed a task\'s last verify attempt', () => {
+  it("shows the output of the checks that failed a task's last verify attempt", () => {
     const events = sampleRunEvents().flatMap((e): RunEvent[] =>
       e.type === 'task:state' && e.task === 'T012' && e.state === 'failed'
         ? [
@@ -53,7 +53,11 @@ describe('renderHtmlReport', () => {
               type: 'task:verify',
               at: e.at,
               task: 'T012',
-              attempt: { attempt: 0, passed: false, results: [{ name: 'pbtxt', status: 'failed', output: 'config.pbtxt:3: dims must be positive', durationMs: 5 }] },
+              attempt: {
+                attempt: 0,
+                passed: false,
+                results: [{ name: 'pbtxt', status: 'failed', output: 'config.pbtxt:3: dims must be positive', durationMs: 5 }],
+              },
             },
             { ...e, reason: 'verification failed after 0 repair attempt(s): pbtxt' },
           ]
@@ -69,7 +73,13 @@ describe('renderHtmlReport', () => {
     const inScope = ['T006', 'T007'];
     const ok = sampleRunEvents().filter((e) => !('task' in e) || inScope.includes(e.task as string));
     const okRecord = record(
-      ok.map((e) => (e.type === 'run:start' ? { ...e, tasks: e.tasks.filter((t) => [...inScope, 'T012'].includes(t.id)) } : e.type === 'run:end' ? { ...e, status: 'succeeded' as const } : e)),
+      ok.map((e) =>
+        e.type === 'run:start'
+          ? { ...e, tasks: e.tasks.filter((t) => [...inScope, 'T012'].includes(t.id)) }
+          : e.type === 'run:end'
+            ? { ...e, status: 'succeeded' as const }
+            : e,
+      ),
     );
     expect(okRecord.state.tasks.T012?.state).toBe('pending');
     const page = dom(renderHtmlReport(okRecord));
@@ -102,7 +112,13 @@ describe('renderHtmlReport', () => {
           ...e.turn,
           assistant: [
             { type: 'text', text: '<img src=x onerror=alert(2)>', citations: null },
-            { type: 'tool_use', id: 'toolu_x', name: 'Write', input: { file_path: 'a.py', content: `</pre><script>alert(3)</script>${'y'.repeat(10_000)}` }, caller: { type: 'direct' } },
+            {
+              type: 'tool_use',
+              id: 'toolu_x',
+              name: 'Write',
+              input: { file_path: 'a.py', content: `</pre><script>alert(3)</script>${'y'.repeat(10_000)}` },
+              caller: { type: 'direct' },
+            },
           ],
           toolResults: [{ type: 'tool_result', tool_use_id: 'toolu_x', content: '<b>refused</b>', is_error: true }],
         };
@@ -132,7 +148,9 @@ describe('renderHtmlReport', () => {
 describe('buildTimeline', () => {
   it('splits turns into model and tool time, adds verify and commit, and finds the critical path', () => {
     const events = sampleRunEvents().map((e) =>
-      e.type === 'task:turn' && e.task === 'T006' && e.turn.turn === 1 ? { ...e, turn: { ...e.turn, modelEndedAt: new Date(Date.parse(e.turn.startedAt) + 400).toISOString() } } : e,
+      e.type === 'task:turn' && e.task === 'T006' && e.turn.turn === 1
+        ? { ...e, turn: { ...e.turn, modelEndedAt: new Date(Date.parse(e.turn.startedAt) + 400).toISOString() } }
+        : e,
     );
     const timeline = buildTimeline(record(events));
     const t006 = timeline.tasks.find((t) => t.task.id === 'T006');

@@ -20,12 +20,27 @@ describe('PhaseReporter', () => {
   it('writes a Markdown and JSON report per phase, named by position and id', async () => {
     const { runDir, read } = await runReporter();
     expect(readdirSync(runDir).sort()).toEqual([
-      'phase-1-configs.json', 'phase-1-configs.md', 'phase-2-models.json', 'phase-2-models.md', 'phase-3-tests.json', 'phase-3-tests.md', 'summary.json', 'summary.md',
+      'phase-1-configs.json',
+      'phase-1-configs.md',
+      'phase-2-models.json',
+      'phase-2-models.md',
+      'phase-3-tests.json',
+      'phase-3-tests.md',
+      'summary.json',
+      'summary.md',
     ]);
     const models = JSON.parse(read('phase-2-models.json'));
-    expect(models).toMatchObject({ schemaVersion: 1, runId: RUN_ID, phase: { index: 2, id: 'models', counts: { succeeded: 1, failed: 1, blocked: 1 }, commits: 1 } });
+    expect(models).toMatchObject({
+      schemaVersion: 1,
+      runId: RUN_ID,
+      phase: { index: 2, id: 'models', counts: { succeeded: 1, failed: 1, blocked: 1 }, commits: 1 },
+    });
     const t011 = models.phase.tasks.find((t: { id: string }) => t.id === 'T011');
-    expect(t011).toMatchObject({ attempts: 2, durationMs: 6000, skippedChecks: [{ attempt: 1, name: 'triton-contract text_encoder', reason: 'torch is not installed' }] });
+    expect(t011).toMatchObject({
+      attempts: 2,
+      durationMs: 6000,
+      skippedChecks: [{ attempt: 1, name: 'triton-contract text_encoder', reason: 'torch is not installed' }],
+    });
     expect(t011.usage).toEqual({ inputTokens: 1300, outputTokens: 900, cacheCreationInputTokens: 0, cacheReadInputTokens: 900 });
   });
 
@@ -73,7 +88,13 @@ describe('PhaseReporter', () => {
     expect(md).toMatch(/classDef failed fill:/);
     expect(md).toContain('| T011 | triton-contract text_encoder | torch is not installed |');
     const summary = JSON.parse(read('summary.json'));
-    expect(summary).toMatchObject({ schemaVersion: 1, status: 'failed', durationMs: 21000, commits: 3, counts: { succeeded: 3, cached: 1, failed: 1, blocked: 1 } });
+    expect(summary).toMatchObject({
+      schemaVersion: 1,
+      status: 'failed',
+      durationMs: 21000,
+      commits: 3,
+      counts: { succeeded: 3, cached: 1, failed: 1, blocked: 1 },
+    });
     expect(summary.totalTokens).toBe(summary.phases.reduce((n: number, p: { totalTokens: number }) => n + p.totalTokens, 0));
   });
 

@@ -7,7 +7,19 @@ const ranked = (ranks: Map<string, number>): string[] => [...ranks.entries()].so
 describe('dispatchRanks', () => {
   it('orders the FLUX graph topologically, by phase, then by input order', () => {
     expect(ranked(dispatchRanks(fluxGraph(), FLUX_PHASES))).toEqual([
-      'T006', 'T007', 'T008', 'T009', 'T010', 'T011', 'T012', 'T013', 'T014', 'T015', 'T003', 'T004', 'T005',
+      'T006',
+      'T007',
+      'T008',
+      'T009',
+      'T010',
+      'T011',
+      'T012',
+      'T013',
+      'T014',
+      'T015',
+      'T003',
+      'T004',
+      'T005',
     ]);
   });
 
@@ -21,10 +33,22 @@ describe('dispatchRanks', () => {
   });
 
   it.each([
-    [[{ id: 'A', phase: 'configs', needs: [] }, { id: 'A', phase: 'configs', needs: [] }], /duplicate task id A/],
+    [
+      [
+        { id: 'A', phase: 'configs', needs: [] },
+        { id: 'A', phase: 'configs', needs: [] },
+      ],
+      /duplicate task id A/,
+    ],
     [[{ id: 'A', phase: 'nope', needs: [] }], /unknown phase nope/],
     [[{ id: 'A', phase: 'configs', needs: ['Z'] }], /needs unknown task Z/],
-    [[{ id: 'A', phase: 'configs', needs: ['B'] }, { id: 'B', phase: 'configs', needs: ['A'] }], /cycle among A, B/],
+    [
+      [
+        { id: 'A', phase: 'configs', needs: ['B'] },
+        { id: 'B', phase: 'configs', needs: ['A'] },
+      ],
+      /cycle among A, B/,
+    ],
   ])('refuses a malformed graph (%#)', (tasks, message) => {
     expect(() => dispatchRanks(tasks, FLUX_PHASES)).toThrow(message);
   });

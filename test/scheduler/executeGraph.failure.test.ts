@@ -25,16 +25,12 @@ describe('executeGraph: failure propagation', () => {
       T014: 'succeeded',
     });
     expect(harness.stateEvents('T011').at(-1)).toMatchObject({ previous: 'running', reason: 'python-syntax: model.py line 3' });
-    expect(harness.stateEvents('T015')).toEqual([
-      expect.objectContaining({ previous: 'pending', state: 'blocked', reason: 'needs T011, which failed' }),
-    ]);
+    expect(harness.stateEvents('T015')).toEqual([expect.objectContaining({ previous: 'pending', state: 'blocked', reason: 'needs T011, which failed' })]);
     expect(harness.stateEvents('T003').at(-1)?.reason).toBe('needs T015, which is blocked (T011 failed)');
     for (const id of ['T015', 'T003', 'T004']) expect(harness.hasStarted(id)).toBe(false);
     expect(harness.hasStarted('T005')).toBe(true);
     // Phases whose tasks ended blocked still end exactly once.
-    expect(harness.events.filter((event) => event.type === 'phase:end').map((event) => 'phase' in event && event.phase)).toEqual(
-      FLUX_PHASES,
-    );
+    expect(harness.events.filter((event) => event.type === 'phase:end').map((event) => 'phase' in event && event.phase)).toEqual(FLUX_PHASES);
   });
 
   it('blocks dependents at once, while the failed task’s siblings are still running', async () => {

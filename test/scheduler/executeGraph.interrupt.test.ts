@@ -131,8 +131,8 @@ describe('executeGraph: initial states', () => {
 
   it('rejects initial states for unknown tasks', async () => {
     const harness = createHarness();
-    await expect(
-      executeGraph({ tasks: fluxGraph(), phases: FLUX_PHASES, concurrency: 1, initial: { T999: 'succeeded' }, ...harness }),
-    ).rejects.toThrow(/unknown task T999/);
+    await expect(executeGraph({ tasks: fluxGraph(), phases: FLUX_PHASES, concurrency: 1, initial: { T999: 'succeeded' }, ...harness })).rejects.toThrow(
+      /unknown task T999/,
+    );
   });
 });

@@ -49,12 +49,7 @@ describe('executeGraph: dependency order', () => {
       { id: 'model', phase: 'models', needs: ['b-config'] },
     ];
     await executeGraph({ tasks, phases: FLUX_PHASES, concurrency: 1, ...harness });
-    expect(harness.log.filter((entry) => entry.startsWith('start:'))).toEqual([
-      'start:b-config',
-      'start:a-config',
-      'start:model',
-      'start:late-test',
-    ]);
+    expect(harness.log.filter((entry) => entry.startsWith('start:'))).toEqual(['start:b-config', 'start:a-config', 'start:model', 'start:late-test']);
   });
 });
 
@@ -74,9 +69,7 @@ describe('executeGraph: concurrency', () => {
 
   it('rejects a concurrency below 1', async () => {
     const harness = createHarness();
-    await expect(executeGraph({ tasks: fluxGraph(), phases: FLUX_PHASES, concurrency: 0, ...harness })).rejects.toThrow(
-      /concurrency must be a whole number/,
-    );
+    await expect(executeGraph({ tasks: fluxGraph(), phases: FLUX_PHASES, concurrency: 0, ...harness })).rejects.toThrow(/concurrency must be a whole number/);
   });
 });
 
@@ -87,19 +80,16 @@ describe('executeGraph: phases', () => {
     const phaseEvents = harness.events
       .filter((event) => event.type === 'phase:start' || event.type === 'phase:end')
       .map((event) => `${event.type} ${'phase' in event ? event.phase : ''}`);
-    expect(phaseEvents).toEqual([
-      'phase:start configs',
-      'phase:end configs',
-      'phase:start models',
-      'phase:end models',
-      'phase:start tests',
-      'phase:end tests',
-    ]);
+    expect(phaseEvents).toEqual(['phase:start configs', 'phase:end configs', 'phase:start models', 'phase:end models', 'phase:start tests', 'phase:end tests']);
     // Every task event of a phase sits between its start and its end.
     for (const phase of FLUX_PHASES) {
       const start = harness.events.findIndex((event) => event.type === 'phase:start' && event.phase === phase);
       const end = harness.events.findIndex((event) => event.type === 'phase:end' && event.phase === phase);
-      const phaseTasks = new Set(fluxGraph().filter((task) => task.phase === phase).map((task) => task.id));
+      const phaseTasks = new Set(
+        fluxGraph()
+          .filter((task) => task.phase === phase)
+          .map((task) => task.id),
+      );
       harness.events.forEach((event, index) => {
         if (event.type === 'task:state' && phaseTasks.has(event.task)) {
           expect(index).toBeGreaterThan(start);
@@ -116,14 +106,7 @@ describe('executeGraph: phases', () => {
       .filter((event) => event.type === 'phase:start' || event.type === 'phase:end')
       .map((event) => `${event.type} ${'phase' in event ? event.phase : ''}`);
     // While T010 (configs) still runs, T011 (models) and T005 (tests, needs T013 only) start.
-    expect(phaseEvents).toEqual([
-      'phase:start configs',
-      'phase:start models',
-      'phase:start tests',
-      'phase:end configs',
-      'phase:end models',
-      'phase:end tests',
-    ]);
+    expect(phaseEvents).toEqual(['phase:start configs', 'phase:start models', 'phase:start tests', 'phase:end configs', 'phase:end models', 'phase:end tests']);
   });
 
   it('records every transition with its previous state, including ctx.setState ones', async () => {

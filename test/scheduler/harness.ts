@@ -120,10 +120,7 @@ export function createHarness(options: HarnessOptions = {}): Harness {
     throwIn: (id, error) => finisher(id).reject(error),
     running: () => [...inFlight],
     stateEvents: (id) =>
-      events.filter(
-        (event): event is Extract<RunEvent, { type: 'task:state' }> =>
-          event.type === 'task:state' && (id === undefined || event.task === id),
-      ),
+      events.filter((event): event is Extract<RunEvent, { type: 'task:state' }> => event.type === 'task:state' && (id === undefined || event.task === id)),
   };
 }
 

@@ -27,7 +27,11 @@ function parseOrParseError(src: string): PbtxtDocument | undefined {
 function stripPositions(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stripPositions);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'pos').map(([k, v]) => [k, stripPositions(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'pos')
+        .map(([k, v]) => [k, stripPositions(v)]),
+    );
   }
   return value;
 }
@@ -37,7 +41,10 @@ const wellFormed = fc.string({ unit: 'binary', maxLength: 12 }).filter((s) => ne
 const numberText = fc.oneof(
   fc.nat().map(String),
   fc.nat().map((n) => `0x${n.toString(16)}`),
-  fc.nat({ max: 4095 }).map((n) => `0${n.toString(8)}`).filter((t) => t !== '00' && /^0[0-7]+$/.test(t)),
+  fc
+    .nat({ max: 4095 })
+    .map((n) => `0${n.toString(8)}`)
+    .filter((t) => t !== '00' && /^0[0-7]+$/.test(t)),
   fc.tuple(fc.nat({ max: 999 }), fc.nat({ max: 999 })).map(([a, b]) => `${a}.${b}`),
   fc.nat({ max: 999 }).map((n) => `${n}f`),
   fc.nat({ max: 99 }).map((n) => `${n}e-${n % 7}`),
@@ -75,7 +82,36 @@ describe('pbtxt properties', () => {
   });
 
   it('text built from pbtxt tokens parses or fails cleanly, and decoding never throws', () => {
-    const token = fc.constantFrom('a', 'dims', 'input', ':', '{', '}', '<', '>', '[', ']', ',', ';', '-', '1', '0x', '08', '1.5f', '"s"', "'t", '\\', '#c\n', '\n', ' ', 'TYPE_FP32', 'true', 'inf', '"\\u00', '"\\x4"');
+    const token = fc.constantFrom(
+      'a',
+      'dims',
+      'input',
+      ':',
+      '{',
+      '}',
+      '<',
+      '>',
+      '[',
+      ']',
+      ',',
+      ';',
+      '-',
+      '1',
+      '0x',
+      '08',
+      '1.5f',
+      '"s"',
+      "'t",
+      '\\',
+      '#c\n',
+      '\n',
+      ' ',
+      'TYPE_FP32',
+      'true',
+      'inf',
+      '"\\u00',
+      '"\\x4"',
+    );
     fc.assert(
       fc.property(fc.array(token, { maxLength: 40 }), (tokens) => {
         const doc = parseOrParseError(tokens.join(''));

@@ -4,7 +4,14 @@ import { MESSAGES, messageDef } from '../../src/triton/schema/modelConfig.js';
 import { int, ints, messages, str } from '../../src/triton/schema/decoded.js';
 
 function issues(src: string) {
-  return checkConfigText(src, 'config.pbtxt').findings.map((f) => ({ severity: f.severity, code: f.code, line: f.line, column: f.column, message: f.message, hint: f.hint }));
+  return checkConfigText(src, 'config.pbtxt').findings.map((f) => ({
+    severity: f.severity,
+    code: f.code,
+    line: f.line,
+    column: f.column,
+    message: f.message,
+    hint: f.hint,
+  }));
 }
 function one(src: string) {
   const list = issues(src);
@@ -17,7 +24,8 @@ describe('schema table', () => {
     for (const msg of MESSAGES) {
       for (const f of msg.fields) {
         if (f.type.kind === 'message') expect(() => messageDef((f.type as { message: string }).message)).not.toThrow();
-        if (f.type.kind === 'map' && f.type.value.kind === 'message') expect(() => messageDef((f.type as { value: { message: string } }).value.message)).not.toThrow();
+        if (f.type.kind === 'map' && f.type.value.kind === 'message')
+          expect(() => messageDef((f.type as { value: { message: string } }).value.message)).not.toThrow();
       }
     }
   });
@@ -70,7 +78,11 @@ describe('typed decoding', () => {
   });
 
   it('accepts the alternative spellings Triton accepts', () => {
-    expect(issues('max_batch_size: 010\ninstance_group { kind: 2 }\nresponse_cache { enable: 1 }\nmodel_metrics { metric_control { histogram_options { buckets: [1, 2.5f, inf] } } }')).toEqual([]);
+    expect(
+      issues(
+        'max_batch_size: 010\ninstance_group { kind: 2 }\nresponse_cache { enable: 1 }\nmodel_metrics { metric_control { histogram_options { buckets: [1, 2.5f, inf] } } }',
+      ),
+    ).toEqual([]);
     expect(int(checkConfigText('max_batch_size: 010', 'c').config, 'max_batch_size')).toBe(8);
   });
 

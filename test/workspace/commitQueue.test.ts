@@ -75,7 +75,10 @@ describe('CommitQueue', () => {
     rmSync(path.join(dir, 'triton_models/m1/a.py'));
     writeTree(dir, { 'triton_models/m1/b.py': 'b\n' });
     const second = await queue.commitTask({ ...request(1), runId: 'run-43', trailers: { 'Input-Hash': 'sha256:abc123' } });
-    expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim().split('\n').sort()).toEqual(['A\ttriton_models/m1/b.py', 'D\ttriton_models/m1/a.py']);
+    expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim().split('\n').sort()).toEqual([
+      'A\ttriton_models/m1/b.py',
+      'D\ttriton_models/m1/a.py',
+    ]);
     const last = await lastCommitForTask(dir, 'T001');
     expect(last).toMatchObject({ sha: second!.sha, runId: 'run-43', inputHash: 'sha256:abc123' });
     expect(last!.trailers).toMatchObject({ Task: 'T001', 'Input-Hash': 'sha256:abc123' });
@@ -129,7 +132,9 @@ describe('CommitQueue', () => {
     const trace = path.join(tempDir('ft-trace-'), 'trace.log');
     process.env.GIT_TRACE = trace;
     const second = await queue.commitTask({ ...request(8), outputs }).finally(() => delete process.env.GIT_TRACE);
-    const commands = readFileSync(trace, 'utf8').split('\n').flatMap((line) => /trace: built-in: git (\w+)/.exec(line)?.[1] ?? []);
+    const commands = readFileSync(trace, 'utf8')
+      .split('\n')
+      .flatMap((line) => /trace: built-in: git (\w+)/.exec(line)?.[1] ?? []);
     // (git commit itself may start `git maintenance run --auto`; that one is git's, not ours.)
     expect(commands.filter((command) => command !== 'maintenance')).toEqual(['add', 'commit']);
     expect(second!.files).toEqual(['cfg/b.pbtxt']);
@@ -156,7 +161,11 @@ describe('CommitQueue', () => {
 
   it('keeps going after a failed operation', async () => {
     const queue = new CommitQueue(dir);
-    await expect(queue.run(async () => { throw new Error('boom'); })).rejects.toThrow('boom');
+    await expect(
+      queue.run(async () => {
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
     writeTree(dir, { 'triton_models/m2/x.py': 'x\n' });
     expect(await queue.commitTask(request(2))).not.toBeNull();
   });

@@ -21,7 +21,9 @@ describe('prepareWorkspace', () => {
     expect(first.created).toBe(true);
     expect(first.contextCommit).toMatch(/^[0-9a-f]{40}$/);
     expect(git(dir, 'rev-parse', '--abbrev-ref', 'HEAD').trim()).toBe('main');
-    expect(git(dir, 'log', '-1', '--format=%s|%an <%ae>|%cn')).toBe('Add context files for flux-to-triton|flux-triton <runner@flux-triton.local>|flux-triton\n');
+    expect(git(dir, 'log', '-1', '--format=%s|%an <%ae>|%cn')).toBe(
+      'Add context files for flux-to-triton|flux-triton <runner@flux-triton.local>|flux-triton\n',
+    );
     expect(git(dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n').sort()).toEqual(['.gitignore', 'flux_pipeline.py', 'ref/shapes.md']);
     const ignore = readFileSync(path.join(dir, '.gitignore'), 'utf8');
     for (const line of ['__pycache__/', '*.pyc', '.pytest_cache/', '.venv/', LOCK_FILE_NAME]) expect(ignore).toContain(line);
@@ -55,9 +57,7 @@ describe('prepareWorkspace', () => {
   });
 
   it('names a missing context file', async () => {
-    await expect(
-      prepareWorkspace({ dir, contextSourceDir: source, contextFiles: ['missing.py'], graphName: 'g', runId: 'r' }),
-    ).rejects.toThrow(/missing\.py/);
+    await expect(prepareWorkspace({ dir, contextSourceDir: source, contextFiles: ['missing.py'], graphName: 'g', runId: 'r' })).rejects.toThrow(/missing\.py/);
     expect(existsSync(path.join(dir, '.git'))).toBe(true);
   });
 });

@@ -77,7 +77,10 @@ export class ClaudeCodeSession implements TaskSession {
     const last = this.#opts.history?.at(-1);
     if (last?.role === 'assistant') {
       const blocks = typeof last.content === 'string' ? [{ type: 'text' as const, text: last.content }] : last.content;
-      const text = blocks.map((block) => (block.type === 'text' ? block.text : '')).join('\n').trim();
+      const text = blocks
+        .map((block) => (block.type === 'text' ? block.text : ''))
+        .join('\n')
+        .trim();
       return { reason: 'end_turn', message: text, turns: 0, usage: zeroUsage() };
     }
     return this.run('The run was interrupted. Continue the task from where you stopped; when it is done, say so.');
@@ -107,7 +110,10 @@ export class ClaudeCodeSession implements TaskSession {
       this.#turns = record.turn;
       usage = addUsage(usage, record.usage);
       this.#usage = addUsage(this.#usage, record.usage);
-      const text = record.assistant.map((block) => (block.type === 'text' ? block.text : '')).join('\n').trim();
+      const text = record.assistant
+        .map((block) => (block.type === 'text' ? block.text : ''))
+        .join('\n')
+        .trim();
       if (text !== '') this.#lastText = text;
       if (this.#sessionId) record.sessionId = this.#sessionId;
       await opts.onTurn?.(record);

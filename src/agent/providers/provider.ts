@@ -151,9 +151,12 @@ async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider
       kind: 'claude-code',
       client: noClient,
       session: (options) =>
-        new ClaudeCodeSession({ ...options, launch: { env: claudeCodeEnv({ mode: 'live', env: opts.env, toolEnv: options.bashEnv ?? opts.env, task: options.task.id }), executable } }),
+        new ClaudeCodeSession({
+          ...options,
+          launch: { env: claudeCodeEnv({ mode: 'live', env: opts.env, toolEnv: options.bashEnv ?? opts.env, task: options.task.id }), executable },
+        }),
       describe: () =>
-        'Provider: claude-code (each task is a headless Claude Code session through the Agent SDK, using Claude Code\'s own login or ANTHROPIC_API_KEY). ' +
+        "Provider: claude-code (each task is a headless Claude Code session through the Agent SDK, using Claude Code's own login or ANTHROPIC_API_KEY). " +
         'Add --offline to replay the scripts through Claude Code against a local server instead.',
       close: async () => {},
     };
@@ -179,7 +182,15 @@ async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider
       new ClaudeCodeSession({
         ...options,
         launch: {
-          env: claudeCodeEnv({ mode: 'offline', env: opts.env, toolEnv: options.bashEnv ?? opts.env, task: options.task.id, workspaceDir: options.workspaceDir, baseUrl: server.url, configDir }),
+          env: claudeCodeEnv({
+            mode: 'offline',
+            env: opts.env,
+            toolEnv: options.bashEnv ?? opts.env,
+            task: options.task.id,
+            workspaceDir: options.workspaceDir,
+            baseUrl: server.url,
+            configDir,
+          }),
           executable,
         },
       }),

@@ -29,7 +29,9 @@ export function latencyFor(plan: LatencyPlan | undefined, task: string, turn: nu
   const base = plan.perTask?.[task] ?? plan.defaultMs ?? 0;
   const jitter = plan.jitterMs ?? 0;
   if (jitter <= 0) return base;
-  const digest = createHash('sha256').update(`${plan.seed ?? 0}:${task}:${turn}`).digest();
+  const digest = createHash('sha256')
+    .update(`${plan.seed ?? 0}:${task}:${turn}`)
+    .digest();
   const fraction = digest.readUInt32BE(0) / 0x1_0000_0000;
   return base + Math.floor(fraction * (jitter + 1));
 }

@@ -9,11 +9,9 @@ import { z } from 'zod';
 export const SCRIPT_STOP_REASONS = ['end_turn', 'max_tokens', 'refusal', 'pause_turn', 'model_context_window_exceeded'] as const;
 export type ScriptStopReason = (typeof SCRIPT_STOP_REASONS)[number];
 
-const toolCallSchema = z
-  .record(z.string(), z.record(z.string(), z.unknown()))
-  .refine((entry) => Object.keys(entry).length === 1, {
-    message: 'each tool call is a map with exactly one key, the tool name, e.g. `- Read: { file_path: a.py }`',
-  });
+const toolCallSchema = z.record(z.string(), z.record(z.string(), z.unknown())).refine((entry) => Object.keys(entry).length === 1, {
+  message: 'each tool call is a map with exactly one key, the tool name, e.g. `- Read: { file_path: a.py }`',
+});
 
 const turnSchema = z
   .object({

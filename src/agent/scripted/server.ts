@@ -235,7 +235,10 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
           return;
         }
         if (!known || req.method !== 'POST') {
-          throw new HttpError(404, `${req.method} ${path} is not served here: the scripted provider serves POST /v1/messages and POST /v1/messages/count_tokens.`);
+          throw new HttpError(
+            404,
+            `${req.method} ${path} is not served here: the scripted provider serves POST /v1/messages and POST /v1/messages/count_tokens.`,
+          );
         }
         const text = await readBody(req);
         let body: unknown;
@@ -284,7 +287,10 @@ type SseEvent = [name: string, data: unknown];
 function replyEvents(message: Record<string, unknown>, reply: PlannedReply, fault: FaultRule | undefined): SseEvent[] {
   const usage = message.usage as Record<string, unknown>;
   const events: SseEvent[] = [
-    ['message_start', { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_details: null, usage: { ...usage, output_tokens: 1 } } }],
+    [
+      'message_start',
+      { type: 'message_start', message: { ...message, content: [], stop_reason: null, stop_details: null, usage: { ...usage, output_tokens: 1 } } },
+    ],
     ['ping', { type: 'ping' }],
   ];
   if (fault?.streamErrorType) {

@@ -68,9 +68,16 @@ function checkToolPairing(messages: Json[]): string | undefined {
     const previous = messages[i - 1];
     const asked =
       previous?.role === 'assistant'
-        ? blocksOf(previous).filter((b) => b.type === 'tool_use').map((b) => String(b.id))
+        ? blocksOf(previous)
+            .filter((b) => b.type === 'tool_use')
+            .map((b) => String(b.id))
         : [];
-    const answered = message.role === 'user' ? blocksOf(message).filter((b) => b.type === 'tool_result').map((b) => String(b.tool_use_id)) : [];
+    const answered =
+      message.role === 'user'
+        ? blocksOf(message)
+            .filter((b) => b.type === 'tool_result')
+            .map((b) => String(b.tool_use_id))
+        : [];
     const unexpected = answered.filter((id) => !asked.includes(id));
     if (unexpected.length > 0) {
       return (

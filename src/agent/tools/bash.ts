@@ -9,7 +9,6 @@ import { ToolError } from './toolError.js';
 
 export const BASH_MAX_OUTPUT_CHARS = 30_000;
 
-
 /**
  * Claude Code's timeout is in milliseconds. A value of 600 or less can only have been
  * meant as seconds (nobody asks for a sub-second command timeout), so it is read as such.

@@ -66,8 +66,6 @@ export const TOOL_DEFINITIONS: readonly Anthropic.Tool[] = Object.freeze(
 /** One line per tool, describing the expected input: used in schema-error messages. */
 export function describeToolInput(name: ToolName): string {
   const schema = inputJsonSchema(name) as { properties: Record<string, { type: string }>; required?: string[] };
-  const fields = Object.entries(schema.properties).map(
-    ([field, spec]) => `${field}${schema.required?.includes(field) ? '' : '?'}: ${spec.type}`,
-  );
+  const fields = Object.entries(schema.properties).map(([field, spec]) => `${field}${schema.required?.includes(field) ? '' : '?'}: ${spec.type}`);
   return `${name} {${fields.join(', ')}}`;
 }

@@ -26,14 +26,10 @@ export async function runEdit(input: z.infer<typeof editInput>, ctx: ToolContext
   const matches = countOccurrences(text, input.old_string);
   if (matches === 0) throw new ToolError(`old_string was not found in ${file.relative}. Read the file and copy the text exactly.`);
   if (matches > 1 && !input.replace_all) {
-    throw new ToolError(
-      `old_string occurs ${matches} times in ${file.relative}; include more surrounding text to make it unique, or set replace_all: true.`,
-    );
+    throw new ToolError(`old_string occurs ${matches} times in ${file.relative}; include more surrounding text to make it unique, or set replace_all: true.`);
   }
   // split/join, not String.replace: `$&` and friends in new_string must stay literal.
-  const updated = input.replace_all
-    ? text.split(input.old_string).join(input.new_string)
-    : text.replace(input.old_string, () => input.new_string);
+  const updated = input.replace_all ? text.split(input.old_string).join(input.new_string) : text.replace(input.old_string, () => input.new_string);
   await writeFile(file.absolute, updated, 'utf8');
   return `Edited ${file.relative}: replaced ${input.replace_all ? matches : 1} occurrence(s).`;
 }

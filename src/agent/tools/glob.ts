@@ -10,7 +10,6 @@ import { walkFiles } from './walk.js';
 
 export const GLOB_MAX_RESULTS = 1000;
 
-
 export async function runGlob(input: z.infer<typeof globInput>, ctx: ToolContext): Promise<string> {
   const base = await resolveInWorkspace(ctx.workspace, input.path ?? '.');
   const info = await stat(base.absolute).catch(() => undefined);

@@ -15,7 +15,6 @@ export const GREP_MAX_MATCHES = 500;
 const GREP_MAX_FILE_BYTES = 4 * 1024 * 1024;
 const GREP_MAX_LINE_CHARS = 500;
 
-
 export async function runGrep(input: z.infer<typeof grepInput>, ctx: ToolContext): Promise<string> {
   let regex: RegExp;
   try {

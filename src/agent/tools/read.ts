@@ -15,7 +15,6 @@ export const READ_MAX_BYTES = 256 * 1024;
 export const READ_MAX_FILE_BYTES = 32 * 1024 * 1024;
 const MAX_LINE_CHARS = 2000;
 
-
 export async function runRead(input: z.infer<typeof readInput>, ctx: ToolContext): Promise<string> {
   const file = await resolveInWorkspace(ctx.workspace, input.file_path);
   const info = await stat(file.absolute).catch(() => undefined);
@@ -45,9 +44,7 @@ export async function runRead(input: z.infer<typeof readInput>, ctx: ToolContext
     last = n;
   }
   if (last < lines.length && (input.limit === undefined || last < first + wanted - 1)) {
-    out.push(
-      `[truncated: showed lines ${first}-${last} of ${lines.length}; read more with offset=${last + 1} (and limit)]`,
-    );
+    out.push(`[truncated: showed lines ${first}-${last} of ${lines.length}; read more with offset=${last + 1} (and limit)]`);
   }
   return out.join('\n');
 }

@@ -62,9 +62,7 @@ async function execute(call: ToolCall, granted: readonly ToolName[], ctx: ToolCo
     return failure(`Unknown tool ${JSON.stringify(call.name)}. Available tools: ${granted.join(', ') || '(none)'}.`);
   }
   if (!granted.includes(call.name)) {
-    return failure(
-      `Tool ${call.name} is not granted to this agent. Granted tools: ${granted.join(', ') || '(none)'}.`,
-    );
+    return failure(`Tool ${call.name} is not granted to this agent. Granted tools: ${granted.join(', ') || '(none)'}.`);
   }
   if (call.truncatedInput) {
     return failure(
@@ -82,9 +80,7 @@ async function execute(call: ToolCall, granted: readonly ToolName[], ctx: ToolCo
   const tool = IMPLEMENTATIONS[call.name];
   const parsed = tool.input.safeParse(call.input);
   if (!parsed.success) {
-    const problems = parsed.error.issues
-      .map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`)
-      .join('; ');
+    const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : 'input'}: ${issue.message}`).join('; ');
     return failure(`Invalid input for ${call.name}: ${problems}. Expected input: ${describeToolInput(call.name)}.`);
   }
   try {

@@ -34,7 +34,9 @@ export async function openRegularFile(workspace: Workspace, absolute: string, re
   try {
     const info = await handle.stat();
     if (!info.isFile()) {
-      throw new ToolError(`${relative} is a ${kindOf(info)}, not a regular file; tools only read and write regular files (a ${kindOf(info)} could block the run).`);
+      throw new ToolError(
+        `${relative} is a ${kindOf(info)}, not a regular file; tools only read and write regular files (a ${kindOf(info)} could block the run).`,
+      );
     }
     await refuseIfOpenedOutside(workspace, handle, relative);
     return handle;
@@ -60,7 +62,9 @@ export async function readRegularFile(workspace: Workspace, absolute: string, re
   try {
     const { size } = await handle.stat();
     if (size > maxBytes) {
-      throw new ToolError(`${relative} is ${size} bytes, more than the ${maxBytes} this tool reads at once; look at parts of it with Grep, or with Bash (head, sed -n).`);
+      throw new ToolError(
+        `${relative} is ${size} bytes, more than the ${maxBytes} this tool reads at once; look at parts of it with Grep, or with Bash (head, sed -n).`,
+      );
     }
     return await handle.readFile();
   } finally {

@@ -64,9 +64,7 @@ async function refuseSymlinkEscape(workspace: Workspace, absolute: string, input
       } catch {
         // A dangling link: a Write would follow it to wherever it points.
         const target = await readlink(probe).catch(() => '?');
-        throw new ToolError(
-          `Path ${JSON.stringify(input)} goes through a symbolic link to a missing target (${target}); refusing to follow it.`,
-        );
+        throw new ToolError(`Path ${JSON.stringify(input)} goes through a symbolic link to a missing target (${target}); refusing to follow it.`);
       }
       if (!isInside(workspace.realRoot, real)) {
         throw outside(input, `goes through a symbolic link that leads outside the workspace (to ${real})`);
@@ -80,9 +78,7 @@ async function refuseSymlinkEscape(workspace: Workspace, absolute: string, input
 }
 
 function outside(input: string, why: string): ToolError {
-  return new ToolError(
-    `Refused: ${JSON.stringify(input)} ${why}. Paths must be relative to the workspace root or absolute inside it.`,
-  );
+  return new ToolError(`Refused: ${JSON.stringify(input)} ${why}. Paths must be relative to the workspace root or absolute inside it.`);
 }
 
 /** The task's declared outputs: the only paths Write and Edit may touch. */

@@ -9,7 +9,6 @@ import { resolveInWorkspace } from './sandbox.js';
 import { openRegularFile } from './regularFile.js';
 import { ToolError } from './toolError.js';
 
-
 export async function runWrite(input: z.infer<typeof writeInput>, ctx: ToolContext): Promise<string> {
   const file = await resolveInWorkspace(ctx.workspace, input.file_path);
   ctx.writeScope.check(file.relative, 'Write');

@@ -17,7 +17,7 @@ export default defineCommand({
   usage: 'flux-triton import spec-kit <tasks.md> [--agents DIR] [--agent-map FILE] [-o FILE]',
   description: [
     "Reads the tasks.md spec-kit's /tasks wrote (both the older `## Phase 3.1: Setup` shape and the newer user-story shape): phases, [P] markers, ticked tasks, file paths in the descriptions and the dependency prose. Writes a task graph `validate` accepts, with the feature's documents (spec.md, plan.md, data-model.md, research.md, quickstart.md, contracts/) copied beside it as context, and prints every guess it made.",
-    'Agents come from --agent-map (task id or glob → agent, one per line), else from matching each task against the agents\' names and descriptions. For Claude Code agents pass --agents .claude/agents.',
+    "Agents come from --agent-map (task id or glob → agent, one per line), else from matching each task against the agents' names and descriptions. For Claude Code agents pass --agents .claude/agents.",
     'Nothing is written when there are errors (each with file:line and a fix); exit 2. See docs/spec-kit.md.',
   ].join('\n\n'),
   options: {
@@ -46,7 +46,8 @@ export default defineCommand({
     if (result.counts.done.length > 0) lines.push(`  ticked in tasks.md, kept as done and left out: ${result.counts.done.join(', ')}`);
     if (result.documents.length > 0) lines.push(`  context: ${result.documents.map((d) => shown(d.source)).join(', ')} (copied beside the graph)`);
     if (result.guesses.length > 0) lines.push('', `Guesses to check (${result.guesses.length}):`, ...result.guesses.map((g) => `  ${g}`));
-    if (result.notUnderstood.length > 0) lines.push('', 'Dependency prose not understood (no need taken from it):', ...result.notUnderstood.map((n) => `  ${n}`));
+    if (result.notUnderstood.length > 0)
+      lines.push('', 'Dependency prose not understood (no need taken from it):', ...result.notUnderstood.map((n) => `  ${n}`));
     const agents = values.agents === agentsOption.default ? '' : ` --agents ${values.agents}`;
     lines.push('', 'Next:', `  flux-triton plan --graph ${graph}${agents}`, `  flux-triton run --graph ${graph}${agents} --sync-tasks`);
     io.stdout.write(`${lines.join('\n')}\n`);

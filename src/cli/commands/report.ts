@@ -25,9 +25,13 @@ export default defineCommand({
   positionals: { name: 'RUN', min: 0, max: 1 },
   async run({ values, positionals }, io) {
     const { reportsDir } = resolveProjectPaths(values, io.cwd);
-    if (values.output !== undefined && !values.html) throw new UserError('-o/--output is only taken with --html', 'Example: flux-triton report --html -o run.html');
+    if (values.output !== undefined && !values.html)
+      throw new UserError('-o/--output is only taken with --html', 'Example: flux-triton report --html -o run.html');
     if (values.html && (values.json || values.phase !== undefined || values.task !== undefined)) {
-      throw new UserError('--html writes the whole run; it cannot be combined with --json, --phase or --task', 'Run flux-triton report --html, then open the file.');
+      throw new UserError(
+        '--html writes the whole run; it cannot be combined with --json, --phase or --task',
+        'Run flux-triton report --html, then open the file.',
+      );
     }
     const run = await loadRun(reportsDir, positionals[0]);
     if (values.html) {

@@ -39,8 +39,16 @@ export default defineCommand({
     force: { type: 'boolean', help: 'Run tasks even when their inputs are unchanged (no cache)' },
     'fail-fast': { type: 'boolean', help: 'Stop at the first failed task' },
     json: { type: 'boolean', help: 'Print events as NDJSON on stdout instead of the progress view' },
-    'max-cost': { type: 'string', valueName: 'USD', help: 'Stop starting turns once the run has cost this much; running tasks pause at a turn boundary (resumable); exit 1' },
-    'max-tokens-per-task': { type: 'string', valueName: 'N', help: 'Pause a task once its session has used this many tokens (input, output, cache write and read); exit 1' },
+    'max-cost': {
+      type: 'string',
+      valueName: 'USD',
+      help: 'Stop starting turns once the run has cost this much; running tasks pause at a turn boundary (resumable); exit 1',
+    },
+    'max-tokens-per-task': {
+      type: 'string',
+      valueName: 'N',
+      help: 'Pause a task once its session has used this many tokens (input, output, cache write and read); exit 1',
+    },
     prices: { type: 'string', valueName: 'FILE', help: 'Model prices (YAML/JSON, USD per million tokens) over the shipped list and defaults.pricing' },
     'scripted-latency': { type: 'string', valueName: 'MS|FILE', help: 'Scripted provider: latency per turn in ms, or a latency plan file' },
     'scripted-faults': { type: 'string', valueName: 'FILE', help: 'Scripted provider: fault plan (YAML or JSON)' },
@@ -50,7 +58,10 @@ export default defineCommand({
   async run({ values, positionals }, io) {
     const paths = resolveProjectPaths(values, io.cwd);
     if (values.offline && values.provider !== 'claude-code') {
-      throw new UserError('--offline applies only to --provider claude-code', 'The scripted provider is already offline: use --provider scripted, or add --provider claude-code.');
+      throw new UserError(
+        '--offline applies only to --provider claude-code',
+        'The scripted provider is already offline: use --provider scripted, or add --provider claude-code.',
+      );
     }
     if (positionals.length > 0 && !values.resume) {
       throw new UserError(`unexpected argument '${positionals[0]}'`, 'A run id is only taken with --resume: flux-triton run --resume RUN');
@@ -105,7 +116,11 @@ export default defineCommand({
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
       });
       // Tasks finished by an earlier run (a resume, or one run without --sync-tasks) are done too.
-      tasksSync?.tick(Object.entries(summary.tasks).filter(([, state]) => state === 'succeeded' || state === 'cached').map(([id]) => id));
+      tasksSync?.tick(
+        Object.entries(summary.tasks)
+          .filter(([, state]) => state === 'succeeded' || state === 'cached')
+          .map(([id]) => id),
+      );
       if (!values.json) {
         const tally = describeCounts(countStates(Object.values(summary.tasks).map((state) => ({ state }))));
         io.stderr.write(

@@ -8,15 +8,19 @@ import type { GraphAnalysis } from '../analyze.js';
 
 /** Text inside `["…"]`: Mermaid entity codes for the characters that would end or re-mark it. */
 export function escapeMermaidLabel(text: string): string {
-  return text
-    .replace(/[\r\n]+/g, ' ')
-    .replace(/[#"<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
+  return text.replace(/[\r\n]+/g, ' ').replace(/[#"<>&`]/g, (c) => `#${c.charCodeAt(0)};`);
 }
 
 export function renderPlanMermaid(graph: Pick<TaskGraph, 'tasks'>, analysis: GraphAnalysis): string {
   const byId = new Map(graph.tasks.map((t) => [t.id, t] as const));
-  const taskNode = mermaidNodeIds(graph.tasks.map((t) => t.id), 'task_');
-  const phaseNode = mermaidNodeIds(analysis.phases.map((p) => p.id), 'phase_');
+  const taskNode = mermaidNodeIds(
+    graph.tasks.map((t) => t.id),
+    'task_',
+  );
+  const phaseNode = mermaidNodeIds(
+    analysis.phases.map((p) => p.id),
+    'phase_',
+  );
   const lines = ['flowchart TD'];
   for (const phase of analysis.phases) {
     lines.push(`  subgraph ${phaseNode.get(phase.id)} ["${escapeMermaidLabel(phase.title)}"]`);

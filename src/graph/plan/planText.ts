@@ -8,7 +8,9 @@ export function renderPlanText(graph: Pick<TaskGraph, 'name' | 'tasks' | 'phases
   const byId = new Map(graph.tasks.map((t) => [t.id, t] as const));
   const lines: string[] = [];
   const taskCount = graph.tasks.length;
-  lines.push(`${graph.name} (${graphLabel}): ${taskCount} task${taskCount === 1 ? '' : 's'} in ${analysis.phases.length} phase${analysis.phases.length === 1 ? '' : 's'}`);
+  lines.push(
+    `${graph.name} (${graphLabel}): ${taskCount} task${taskCount === 1 ? '' : 's'} in ${analysis.phases.length} phase${analysis.phases.length === 1 ? '' : 's'}`,
+  );
 
   const idWidth = Math.max(...graph.tasks.map((t) => t.id.length));
   const titleWidth = Math.min(40, Math.max(...graph.tasks.map((t) => t.title.length)));
@@ -19,7 +21,9 @@ export function renderPlanText(graph: Pick<TaskGraph, 'name' | 'tasks' | 'phases
       if (!task) continue;
       const needs = analysis.needs.get(id) ?? [];
       const estimate = task.estimate === undefined ? '' : `  ~${task.estimate} min`;
-      lines.push(`  ${id.padEnd(idWidth)}  ${task.title.padEnd(titleWidth)}  agent: ${task.agent}  needs: ${needs.length === 0 ? '-' : needs.join(', ')}${estimate}`);
+      lines.push(
+        `  ${id.padEnd(idWidth)}  ${task.title.padEnd(titleWidth)}  agent: ${task.agent}  needs: ${needs.length === 0 ? '-' : needs.join(', ')}${estimate}`,
+      );
     }
   });
 
@@ -34,7 +38,9 @@ export function renderPlanText(graph: Pick<TaskGraph, 'name' | 'tasks' | 'phases
   if (analysis.criticalPath.basis === 'estimate') {
     lines.push(`Critical path by estimate: ${analysis.criticalPath.tasks.join(' → ')} (${analysis.criticalPath.total} min)`);
   } else if (analysis.missingEstimates.length < taskCount) {
-    lines.push(`No estimate-weighted critical path: ${analysis.missingEstimates.join(', ')} ha${analysis.missingEstimates.length === 1 ? 's' : 've'} no \`estimate\``);
+    lines.push(
+      `No estimate-weighted critical path: ${analysis.missingEstimates.join(', ')} ha${analysis.missingEstimates.length === 1 ? 's' : 've'} no \`estimate\``,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

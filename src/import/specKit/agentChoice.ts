@@ -29,7 +29,13 @@ export function loadAgentMap(file: string, agents: ReadonlyMap<string, AgentDefi
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push(configError(`cannot read the agent map: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`, { file }, 'pass an existing YAML file to --agent-map'));
+    problems.push(
+      configError(
+        `cannot read the agent map: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
+        { file },
+        'pass an existing YAML file to --agent-map',
+      ),
+    );
     return map;
   }
   const source = new YamlSource(file, text);
@@ -38,7 +44,13 @@ export function loadAgentMap(file: string, agents: ReadonlyMap<string, AgentDefi
   if (syntax.some((p) => p.severity === 'error')) return map;
   const root = source.document.contents;
   if (!isMap(root)) {
-    problems.push(configError('the agent map must be a mapping of task id or glob to agent name', source.positionOf([]), 'e.g. `T006: triton-config-agent` or `"T01[1-4]": model-agent`, one per line'));
+    problems.push(
+      configError(
+        'the agent map must be a mapping of task id or glob to agent name',
+        source.positionOf([]),
+        'e.g. `T006: triton-config-agent` or `"T01[1-4]": model-agent`, one per line',
+      ),
+    );
     return map;
   }
   const known = [...agents.keys()].sort();
@@ -80,7 +92,9 @@ export interface TaskText {
 
 /** One agent per task; `fallback` means no word matched and the first agent by name was taken. */
 export function chooseAgents(tasks: readonly TaskText[], agents: ReadonlyMap<string, AgentDefinition>, map: AgentMap | undefined): Map<string, AgentChoice> {
-  const profiles = [...agents.values()].sort((a, b) => a.name.localeCompare(b.name)).map((a) => ({ name: a.name, nameWords: new Set(wordsOf(a.name)), descriptionWords: new Set(wordsOf(a.description)) }));
+  const profiles = [...agents.values()]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .map((a) => ({ name: a.name, nameWords: new Set(wordsOf(a.name)), descriptionWords: new Set(wordsOf(a.description)) }));
   // A word every agent mentions (`triton`, `model`) tells them apart hardly at all; one only a
   // few mention tells a lot (inverse document frequency). A word of the agent's name counts triple.
   const documentFrequency = new Map<string, number>();
@@ -112,10 +126,64 @@ export function chooseAgents(tasks: readonly TaskText[], agents: ReadonlyMap<str
 export function unusedMapEntries(map: AgentMap, taskIds: readonly string[]): ConfigProblem[] {
   return map.entries
     .filter((e) => !taskIds.some((id) => e.matches(id)))
-    .map((e) => configWarning(`\`${e.pattern}\` matches no task that is still to do`, { file: map.file, line: e.line, column: 1 }, 'check the id, or remove the line'));
+    .map((e) =>
+      configWarning(`\`${e.pattern}\` matches no task that is still to do`, { file: map.file, line: e.line, column: 1 }, 'check the id, or remove the line'),
+    );
 }
 
-const STOPWORDS = new Set(['agent', 'the', 'and', 'for', 'with', 'from', 'into', 'that', 'this', 'its', 'use', 'uses', 'using', 'create', 'creates', 'implement', 'implements', 'write', 'writes', 'add', 'file', 'files', 'task', 'tasks', 'phase', 'new', 'all', 'each', 'per', 'when', 'then', 'after', 'before', 'story', 'user', 'them', 'they', 'one', 'to', 'of', 'in', 'on', 'as', 'by', 'an', 'or', 'is', 'it', 'be', 'at', 'end']);
+const STOPWORDS = new Set([
+  'agent',
+  'the',
+  'and',
+  'for',
+  'with',
+  'from',
+  'into',
+  'that',
+  'this',
+  'its',
+  'use',
+  'uses',
+  'using',
+  'create',
+  'creates',
+  'implement',
+  'implements',
+  'write',
+  'writes',
+  'add',
+  'file',
+  'files',
+  'task',
+  'tasks',
+  'phase',
+  'new',
+  'all',
+  'each',
+  'per',
+  'when',
+  'then',
+  'after',
+  'before',
+  'story',
+  'user',
+  'them',
+  'they',
+  'one',
+  'to',
+  'of',
+  'in',
+  'on',
+  'as',
+  'by',
+  'an',
+  'or',
+  'is',
+  'it',
+  'be',
+  'at',
+  'end',
+]);
 
 function wordsOf(text: string): string[] {
   return (text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [])

@@ -38,7 +38,16 @@ export function renderGraphYaml(input: GraphInput): string {
     name: input.name,
     context: input.context,
     phases: input.phases,
-    tasks: input.tasks.map((t) => ({ id: t.id, title: t.title, phase: t.phase, agent: t.agent, needs: t.needs, outputs: t.outputs, ...(t.verify.length > 0 ? { verify: t.verify } : {}), prompt: t.prompt })),
+    tasks: input.tasks.map((t) => ({
+      id: t.id,
+      title: t.title,
+      phase: t.phase,
+      agent: t.agent,
+      needs: t.needs,
+      outputs: t.outputs,
+      ...(t.verify.length > 0 ? { verify: t.verify } : {}),
+      prompt: t.prompt,
+    })),
   });
   doc.commentBefore = [` ${GENERATED_HEADER}`, ` ${SOURCE_PREFIX}${input.source}`, ...input.notes.map((n) => ` ${n}`)].join('\n');
   const tasks = doc.get('tasks', true);
@@ -80,5 +89,10 @@ export function readGraphSource(graphText: string): string | undefined {
 }
 
 export function isGeneratedGraph(text: string): boolean {
-  return text.replace(/^\uFEFF/, '').split(/\r?\n/, 1)[0]?.includes(GENERATED_HEADER) ?? false;
+  return (
+    text
+      .replace(/^\uFEFF/, '')
+      .split(/\r?\n/, 1)[0]
+      ?.includes(GENERATED_HEADER) ?? false
+  );
 }

@@ -46,21 +46,39 @@ export interface ImportSpecKitResult {
 export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResult {
   const tasksFile = resolve(options.tasksFile);
   const graphFile = resolve(options.outputFile ?? join(dirname(tasksFile), 'flux-triton', 'graph.yaml'));
-  const result: ImportSpecKitResult = { tasksFile, graphFile, written: false, documents: [], problems: [], guesses: [], notUnderstood: [], counts: { tasks: 0, phases: 0, done: [] } };
+  const result: ImportSpecKitResult = {
+    tasksFile,
+    graphFile,
+    written: false,
+    documents: [],
+    problems: [],
+    guesses: [],
+    notUnderstood: [],
+    counts: { tasks: 0, phases: 0, done: [] },
+  };
   const finish = (extra: ConfigProblem[]): ImportSpecKitResult => {
     result.problems = sortDiagnostics([...result.problems, ...extra]);
     return result;
   };
 
   if (!existsSync(tasksFile) || !statSync(tasksFile).isFile()) {
-    throw new UserError(`tasks.md not found: ${tasksFile}`, 'pass the file spec-kit\'s /tasks wrote, e.g. flux-triton import spec-kit specs/001-feature/tasks.md');
+    throw new UserError(
+      `tasks.md not found: ${tasksFile}`,
+      "pass the file spec-kit's /tasks wrote, e.g. flux-triton import spec-kit specs/001-feature/tasks.md",
+    );
   }
   const tasksText = fileStep('read', tasksFile, () => readFileSync(tasksFile, 'utf8'));
   const problems: ConfigProblem[] = [];
   const loadedAgents = loadAgents(options.agentsDir);
   problems.push(...loadedAgents.problems);
   if (loadedAgents.agents.size === 0) {
-    problems.push(configError('no usable agents to assign the tasks to', { file: resolve(options.agentsDir) }, 'pass the folder of your agents, e.g. `--agents .claude/agents`'));
+    problems.push(
+      configError(
+        'no usable agents to assign the tasks to',
+        { file: resolve(options.agentsDir) },
+        'pass the folder of your agents, e.g. `--agents .claude/agents`',
+      ),
+    );
     return finish(problems);
   }
   const agentMap: AgentMap | undefined = options.agentMapFile ? loadAgentMap(resolve(options.agentMapFile), loadedAgents.agents, problems) : undefined;
@@ -75,7 +93,13 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   for (const task of doc.tasks) {
     const named = namedPaths(task.description);
     for (const refused of named.refused) {
-      problems.push(configWarning(`${task.id}: \`${refused.path}\` ${refused.reason}, so it cannot be an output (outputs stay inside the workspace)`, { file: tasksFile, line: task.line, column: 1 }, 'write the path relative to the repository root'));
+      problems.push(
+        configWarning(
+          `${task.id}: \`${refused.path}\` ${refused.reason}, so it cannot be an output (outputs stay inside the workspace)`,
+          { file: tasksFile, line: task.line, column: 1 },
+          'write the path relative to the repository root',
+        ),
+      );
     }
     if (named.outputs.length > 0) outputs.set(task.id, named.outputs);
     else {
@@ -92,7 +116,13 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   const pending = doc.tasks.filter((t) => !t.done);
   result.counts = { tasks: pending.length, phases: 0, done: doc.tasks.filter((t) => t.done).map((t) => t.id) };
   if (pending.length === 0) {
-    problems.push(configError('every task in tasks.md is ticked: nothing is left to run', { file: tasksFile, line: doc.tasks[0]?.line ?? 1, column: 1 }, 'untick ([ ]) the tasks you want run again'));
+    problems.push(
+      configError(
+        'every task in tasks.md is ticked: nothing is left to run',
+        { file: tasksFile, line: doc.tasks[0]?.line ?? 1, column: 1 },
+        'untick ([ ]) the tasks you want run again',
+      ),
+    );
     return finish(problems);
   }
 
@@ -103,7 +133,13 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
     loadedAgents.agents,
     agentMap,
   );
-  if (agentMap) problems.push(...unusedMapEntries(agentMap, pending.map((t) => t.id)));
+  if (agentMap)
+    problems.push(
+      ...unusedMapEntries(
+        agentMap,
+        pending.map((t) => t.id),
+      ),
+    );
 
   result.documents = findFeatureDocuments(tasksFile);
   const contextNames = result.documents.map((d) => d.contextPath);
@@ -116,7 +152,8 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
     const choice = choices.get(task.id) as AgentChoice;
     const comments = [`tasks.md line ${task.line}${task.parallel ? ' [P]' : ''}${task.story ? ` [${task.story}]` : ''}`];
     if (guessedOutputs.has(task.id)) comments.push(`TODO: tasks.md names no file for ${task.id}; replace notes/${task.id}.md with the files it writes`);
-    if (choice.how !== 'map') comments.push(`agent guessed (${choice.how === 'words' ? `matched: ${choice.words.join(', ')}` : 'no word matched'}); set it with --agent-map`);
+    if (choice.how !== 'map')
+      comments.push(`agent guessed (${choice.how === 'words' ? `matched: ${choice.words.join(', ')}` : 'no word matched'}); set it with --agent-map`);
     return {
       id: task.id,
       title: titleOf(task),
@@ -134,14 +171,19 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   for (const task of pending) {
     const choice = choices.get(task.id) as AgentChoice;
     if (choice.how === 'words') result.guesses.push(`${task.id}: agent ${choice.agent} (shares: ${choice.words.join(', ')})`);
-    if (choice.how === 'fallback') result.guesses.push(`${task.id}: agent ${choice.agent} — TODO: no agent's name or description shares a word with the task; set it with --agent-map`);
-    if (guessedOutputs.has(task.id)) result.guesses.push(`${task.id}: outputs notes/${task.id}.md — TODO: tasks.md names no file for it; edit \`outputs\` in the graph`);
+    if (choice.how === 'fallback')
+      result.guesses.push(`${task.id}: agent ${choice.agent} — TODO: no agent's name or description shares a word with the task; set it with --agent-map`);
+    if (guessedOutputs.has(task.id))
+      result.guesses.push(`${task.id}: outputs notes/${task.id}.md — TODO: tasks.md names no file for it; edit \`outputs\` in the graph`);
   }
   for (const s of needs.sameFile) result.guesses.push(`${s.task}: waits for ${s.after}, because both write ${s.path}`);
   for (const phase of doc.phases) {
     const waits = needs.phaseWaitsFor.get(phase.index) ?? [];
     const fromProse = !(waits.length === 1 && waits[0] === phase.index - 1) && phase.index > 0;
-    if (fromProse) result.guesses.push(`phase "${phase.title}" waits for ${waits.length === 0 ? 'nothing' : waits.map((w) => `"${doc.phases[w]?.title}"`).join(', ')} (from the dependency prose, instead of the phase before it)`);
+    if (fromProse)
+      result.guesses.push(
+        `phase "${phase.title}" waits for ${waits.length === 0 ? 'nothing' : waits.map((w) => `"${doc.phases[w]?.title}"`).join(', ')} (from the dependency prose, instead of the phase before it)`,
+      );
   }
   result.notUnderstood = prose.notUnderstood.map((n) => `${basename(tasksFile)}:${n.line}: "${n.text}": ${n.why}`);
 
@@ -161,7 +203,10 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
 
   // Overwrite only what an earlier import wrote: the user's own graph is never replaced.
   if (existsSync(graphFile) && (statSync(graphFile).isDirectory() || !isGeneratedGraph(fileStep('read', graphFile, () => readFileSync(graphFile, 'utf8'))))) {
-    throw new UserError(`${graphFile} exists and was not written by \`import spec-kit\`; it is left as it is`, 'choose another file with -o FILE, or move that one away');
+    throw new UserError(
+      `${graphFile} exists and was not written by \`import spec-kit\`; it is left as it is`,
+      'choose another file with -o FILE, or move that one away',
+    );
   }
   for (const document of result.documents) {
     const target = join(graphDir, 'context', ...document.contextPath.split('/'));
@@ -189,6 +234,9 @@ function fileStep<T>(what: string, path: string, step: () => T): T {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === undefined) throw error;
-    throw new UserError(`cannot ${what} ${path} (${code}: ${(error as Error).message.replace(/^\w+: /, '')})`, 'check that the path is a writable folder or file, or choose another output with -o FILE');
+    throw new UserError(
+      `cannot ${what} ${path} (${code}: ${(error as Error).message.replace(/^\w+: /, '')})`,
+      'check that the path is a writable folder or file, or choose another output with -o FILE',
+    );
   }
 }

@@ -45,7 +45,13 @@ export function computeNeeds(doc: TasksMarkdown, prose: ProseReading, outputs: R
   const tasksOf = (ref: Reference): string[] => [...ref.tasks, ...doc.tasks.filter((t) => ref.phases.includes(t.phase)).map((t) => t.id)];
 
   for (const { line, text, ids } of prose.unknownIds) {
-    problems.push(configError(`\`${text}\` names ${ids.join(', ')}, which ${ids.length === 1 ? 'is' : 'are'} not a task in tasks.md`, { file: doc.file, line, column: 1 }, 'fix the id (a typo would silently drop this dependency), or remove the statement'));
+    problems.push(
+      configError(
+        `\`${text}\` names ${ids.join(', ')}, which ${ids.length === 1 ? 'is' : 'are'} not a task in tasks.md`,
+        { file: doc.file, line, column: 1 },
+        'fix the id (a typo would silently drop this dependency), or remove the statement',
+      ),
+    );
   }
 
   // 1. Phase order, with the prose's phase-level statements replacing the default.
@@ -65,9 +71,14 @@ export function computeNeeds(doc: TasksMarkdown, prose: ProseReading, outputs: R
       }
     }
   }
-  for (const [phase, waits] of stated) phaseWaitsFor.set(phase, [...waits].sort((a, b) => a - b));
+  for (const [phase, waits] of stated)
+    phaseWaitsFor.set(
+      phase,
+      [...waits].sort((a, b) => a - b),
+    );
   for (const task of doc.tasks) {
-    for (const phase of phaseWaitsFor.get(task.phase) ?? []) for (const other of doc.tasks) if (other.phase === phase) add(task.id, other.id, { kind: 'phase' });
+    for (const phase of phaseWaitsFor.get(task.phase) ?? [])
+      for (const other of doc.tasks) if (other.phase === phase) add(task.id, other.id, { kind: 'phase' });
   }
 
   // 2. Inside a phase: tasks without [P] are barriers.
@@ -89,7 +100,15 @@ export function computeNeeds(doc: TasksMarkdown, prose: ProseReading, outputs: R
         const d = byId.get(dependent) as SpecTask;
         const p = byId.get(prerequisite) as SpecTask;
         if (p.phase > d.phase) {
-          problems.push(laterPhaseError(doc, statement.line, statement.text, `${dependent} (${doc.phases[d.phase]?.title})`, `${prerequisite} (${doc.phases[p.phase]?.title})`));
+          problems.push(
+            laterPhaseError(
+              doc,
+              statement.line,
+              statement.text,
+              `${dependent} (${doc.phases[d.phase]?.title})`,
+              `${prerequisite} (${doc.phases[p.phase]?.title})`,
+            ),
+          );
           continue;
         }
         add(dependent, prerequisite, { kind: 'prose', line: statement.line, text: statement.text });
@@ -100,12 +119,20 @@ export function computeNeeds(doc: TasksMarkdown, prose: ProseReading, outputs: R
     const ref = inlinePrerequisites(task.description, doc);
     if (!ref) continue;
     for (const unknown of ref.unknownIds) {
-      problems.push(configError(`${task.id} depends on ${unknown}, which is not a task in tasks.md`, { file: doc.file, line: task.line, column: 1 }, 'fix the id in the description, or add the task'));
+      problems.push(
+        configError(
+          `${task.id} depends on ${unknown}, which is not a task in tasks.md`,
+          { file: doc.file, line: task.line, column: 1 },
+          'fix the id in the description, or add the task',
+        ),
+      );
     }
     for (const prerequisite of ref.tasks) {
       const p = byId.get(prerequisite) as SpecTask;
       if (p.phase > task.phase) {
-        problems.push(laterPhaseError(doc, task.line, task.description, `${task.id} (${doc.phases[task.phase]?.title})`, `${prerequisite} (${doc.phases[p.phase]?.title})`));
+        problems.push(
+          laterPhaseError(doc, task.line, task.description, `${task.id} (${doc.phases[task.phase]?.title})`, `${prerequisite} (${doc.phases[p.phase]?.title})`),
+        );
         continue;
       }
       add(task.id, prerequisite, { kind: 'inline', line: task.line });
@@ -113,7 +140,10 @@ export function computeNeeds(doc: TasksMarkdown, prose: ProseReading, outputs: R
   }
 
   // Cycles are reported before anything else is derived from the edges.
-  const cycles = findCycles(doc.tasks.map((t) => t.id), edges);
+  const cycles = findCycles(
+    doc.tasks.map((t) => t.id),
+    edges,
+  );
   for (const cycle of cycles) problems.push(cycleError(doc, cycle, edges));
   if (cycles.length > 0) return { needs: new Map(), phaseWaitsFor, sameFile: [], problems };
 
@@ -140,9 +170,16 @@ function laterPhaseError(doc: TasksMarkdown, line: number, text: string, depende
 }
 
 function cycleError(doc: TasksMarkdown, cycle: string[], edges: Map<string, Map<string, NeedReason>>): ConfigProblem {
-  const reasons = cycle.map((id, i) => ({ from: id, to: cycle[(i + 1) % cycle.length] as string, reason: edges.get(id)?.get(cycle[(i + 1) % cycle.length] as string) as NeedReason }));
+  const reasons = cycle.map((id, i) => ({
+    from: id,
+    to: cycle[(i + 1) % cycle.length] as string,
+    reason: edges.get(id)?.get(cycle[(i + 1) % cycle.length] as string) as NeedReason,
+  }));
   const written = reasons.find((r) => r.reason.kind === 'prose' || r.reason.kind === 'inline');
-  const line = written && (written.reason.kind === 'prose' || written.reason.kind === 'inline') ? written.reason.line : (doc.tasks.find((t) => t.id === cycle[0])?.line ?? 1);
+  const line =
+    written && (written.reason.kind === 'prose' || written.reason.kind === 'inline')
+      ? written.reason.line
+      : (doc.tasks.find((t) => t.id === cycle[0])?.line ?? 1);
   const why = reasons.map((r) => `${r.from} needs ${r.to} (${describeReason(r.reason)})`).join('; ');
   return configError(
     `dependency cycle ${[...cycle, cycle[0]].join(' → ')}: ${why}`,
@@ -247,7 +284,10 @@ function reduce(tasks: readonly SpecTask[], edges: Map<string, Map<string, NeedR
   const needs = new Map<string, string[]>();
   for (const [id, own] of direct) {
     const kept = [...own].filter((need) => ![...own].some((other) => other !== need && ancestorsOf(other).has(need)));
-    needs.set(id, kept.sort((a, b) => (order.get(a) as number) - (order.get(b) as number)));
+    needs.set(
+      id,
+      kept.sort((a, b) => (order.get(a) as number) - (order.get(b) as number)),
+    );
   }
   return needs;
 }

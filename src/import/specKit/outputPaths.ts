@@ -15,7 +15,30 @@ const NOT_FILES = /^(node|vue|next|nuxt|express|react|three|d3|chart|ember|angul
 /** Files without an extension that tasks commonly name. */
 const EXTENSIONLESS_FILES = new Set(['Dockerfile', 'Makefile', 'Procfile', 'Gemfile', 'Rakefile', 'LICENSE', 'Jenkinsfile', 'Containerfile']);
 /** Extensions short enough to be confused with abbreviations, accepted only when they are real ones. */
-const SHORT_EXTENSIONS = new Set(['c', 'h', 'r', 'm', 'd', 'go', 'py', 'rs', 'ts', 'js', 'md', 'sh', 'rb', 'kt', 'cs', 'cc', 'hh', 'pl', 'ex', 'hs', 'ml', 'vb']);
+const SHORT_EXTENSIONS = new Set([
+  'c',
+  'h',
+  'r',
+  'm',
+  'd',
+  'go',
+  'py',
+  'rs',
+  'ts',
+  'js',
+  'md',
+  'sh',
+  'rb',
+  'kt',
+  'cs',
+  'cc',
+  'hh',
+  'pl',
+  'ex',
+  'hs',
+  'ml',
+  'vb',
+]);
 
 export function namedPaths(description: string): NamedPaths {
   const candidates: string[] = [];

@@ -72,7 +72,12 @@ function readClause(
 ): { dependents: Reference; prerequisites: Reference } | { why: string } | { ids: string[] } | undefined {
   const needs = NEEDS.exec(clause);
   const precedes = PRECEDES.exec(clause);
-  const verb = needs && (!precedes || needs.index <= precedes.index) ? { match: needs, kind: 'needs' as const } : precedes ? { match: precedes, kind: 'precedes' as const } : undefined;
+  const verb =
+    needs && (!precedes || needs.index <= precedes.index)
+      ? { match: needs, kind: 'needs' as const }
+      : precedes
+        ? { match: precedes, kind: 'precedes' as const }
+        : undefined;
   if (!verb) return undefined;
   const left = clause.slice(0, verb.match.index);
   const right = clause.slice(verb.match.index + verb.match[0].length);

@@ -19,7 +19,38 @@ export function isEmptyReference(ref: Reference): boolean {
 
 const ID_OR_RANGE = /\bT(\d+)(?:\s*(?:[-–—~]|\.\.|\bto\b|\bthrough\b)\s*T?(\d+))?\b/g;
 /** Words too common in phase titles and prose to identify a phase. */
-const STOPWORDS = new Set(['phase', 'phases', 'the', 'and', 'for', 'with', 'all', 'first', 'tdd', 'mvp', 'user', 'story', 'stories', 'shared', 'cross', 'cutting', 'concerns', 'blocking', 'prerequisite', 'final', 'must', 'complete', 'completion', 'before', 'after', 'tasks', 'task', 'can', 'start', 'done']);
+const STOPWORDS = new Set([
+  'phase',
+  'phases',
+  'the',
+  'and',
+  'for',
+  'with',
+  'all',
+  'first',
+  'tdd',
+  'mvp',
+  'user',
+  'story',
+  'stories',
+  'shared',
+  'cross',
+  'cutting',
+  'concerns',
+  'blocking',
+  'prerequisite',
+  'final',
+  'must',
+  'complete',
+  'completion',
+  'before',
+  'after',
+  'tasks',
+  'task',
+  'can',
+  'start',
+  'done',
+]);
 
 export function resolveReference(phrase: string, doc: Pick<TasksMarkdown, 'phases' | 'tasks'>): Reference {
   const known = new Set(doc.tasks.map((t) => t.id));

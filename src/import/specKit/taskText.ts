@@ -8,7 +8,12 @@ export function phaseIdsOf(phases: readonly SpecPhase[]): Map<number, string> {
   const ids = new Map<number, string>();
   const used = new Set<string>();
   for (const phase of phases) {
-    const words = (phase.title.toLowerCase().replace(/\([^)]*\)/g, ' ').match(/[a-z0-9]+/g) ?? []).slice(0, 6);
+    const words = (
+      phase.title
+        .toLowerCase()
+        .replace(/\([^)]*\)/g, ' ')
+        .match(/[a-z0-9]+/g) ?? []
+    ).slice(0, 6);
     let id = words.join('-').slice(0, 48).replace(/-+$/, '') || `phase-${(phase.number ?? String(phase.index + 1)).replace(/\./g, '-')}`;
     if (used.has(id)) id = `${id}-${phase.index + 1}`;
     used.add(id);
@@ -25,11 +30,12 @@ export function titleOf(task: SpecTask): string {
 }
 
 export function promptOf(task: SpecTask, phase: SpecPhase, outputs: readonly string[], context: readonly string[]): string {
-  const where = [`phase "${phase.title}"`, task.subsection ? `section "${task.subsection}"` : undefined, task.story ? `user story ${task.story}` : undefined].filter(Boolean).join(', ');
+  const where = [`phase "${phase.title}"`, task.subsection ? `section "${task.subsection}"` : undefined, task.story ? `user story ${task.story}` : undefined]
+    .filter(Boolean)
+    .join(', ');
   const lines = [task.description, '', `This is task ${task.id} of the feature's spec-kit plan (tasks.md, ${where}).`];
   if (context.length > 0) lines.push(`The feature's documents are in your context: ${context.join(', ')}. Follow them.`);
   lines.push(`Write only: ${outputs.join(', ')}.`);
   if (phase.checkpoint) lines.push(`When this phase is complete: ${phase.checkpoint}`);
   return `${lines.join('\n')}\n`;
 }
-

@@ -109,23 +109,48 @@ export function parseTasksMarkdown(file: string, rawText: string): TasksMarkdown
     const task = TASK_LINE.exec(text);
     if (task) {
       if (section !== 'phase' || result.phases.length === 0) {
-        result.problems.push(configWarning(`task ${task[2]} is not under a \`## Phase N: …\` heading and is left out`, { file, line, column: 1 }, 'move it under the phase it belongs to'));
+        result.problems.push(
+          configWarning(
+            `task ${task[2]} is not under a \`## Phase N: …\` heading and is left out`,
+            { file, line, column: 1 },
+            'move it under the phase it belongs to',
+          ),
+        );
         return;
       }
       const id = task[2] as string;
       const earlier = firstLineOf.get(id);
       if (earlier !== undefined) {
-        result.problems.push(configError(`duplicate task id ${id}: also on line ${earlier}`, { file, line, column: text.indexOf(id) + 1 }, `give one of them a new id (e.g. the next free number) and update the dependencies that mention ${id}`));
+        result.problems.push(
+          configError(
+            `duplicate task id ${id}: also on line ${earlier}`,
+            { file, line, column: text.indexOf(id) + 1 },
+            `give one of them a new id (e.g. the next free number) and update the dependencies that mention ${id}`,
+          ),
+        );
         return;
       }
       firstLineOf.set(id, line);
-      result.tasks.push({ id, line, ...readTags(task[3] ?? ''), done: task[1] !== ' ', phase: result.phases.length - 1, ...(subsection ? { subsection } : {}) });
+      result.tasks.push({
+        id,
+        line,
+        ...readTags(task[3] ?? ''),
+        done: task[1] !== ' ',
+        phase: result.phases.length - 1,
+        ...(subsection ? { subsection } : {}),
+      });
       return;
     }
     if (section === 'phase') {
       const odd = ODD_TASK_LINE.exec(text);
       if (odd) {
-        result.problems.push(configWarning(`checkbox line without a task id (\`${odd[2]}\` is not of the form T001) is left out`, { file, line, column: 1 }, 'give it an id such as T099 so it becomes a task'));
+        result.problems.push(
+          configWarning(
+            `checkbox line without a task id (\`${odd[2]}\` is not of the form T001) is left out`,
+            { file, line, column: 1 },
+            'give it an id such as T099 so it becomes a task',
+          ),
+        );
         return;
       }
       const checkpoint = /^\s*\*\*Checkpoint\*\*\s*:?\s*(.*)$/i.exec(text);
@@ -136,9 +161,21 @@ export function parseTasksMarkdown(file: string, rawText: string): TasksMarkdown
   });
 
   if (result.phases.length === 0) {
-    result.problems.push(configError('no `## Phase N: …` headings found: this does not look like a spec-kit tasks.md', { file, line: 1, column: 1 }, 'pass the tasks.md that spec-kit\'s /tasks wrote (specs/<feature>/tasks.md)'));
+    result.problems.push(
+      configError(
+        'no `## Phase N: …` headings found: this does not look like a spec-kit tasks.md',
+        { file, line: 1, column: 1 },
+        "pass the tasks.md that spec-kit's /tasks wrote (specs/<feature>/tasks.md)",
+      ),
+    );
   } else if (result.tasks.length === 0) {
-    result.problems.push(configError('no tasks found (lines such as `- [ ] T001 Description`)', { file, line: result.phases[0]?.line ?? 1, column: 1 }, 'write each task as `- [ ] T001 [P] Description in path/to/file`'));
+    result.problems.push(
+      configError(
+        'no tasks found (lines such as `- [ ] T001 Description`)',
+        { file, line: result.phases[0]?.line ?? 1, column: 1 },
+        'write each task as `- [ ] T001 [P] Description in path/to/file`',
+      ),
+    );
   }
   return result;
 }

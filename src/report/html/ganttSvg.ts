@@ -30,7 +30,9 @@ export function renderGanttSvg(timeline: RunTimeline, phases: readonly { id: str
   const ticks: string[] = [];
   for (let i = 0; i <= 5; i++) {
     const at = LABEL_WIDTH + (CHART_WIDTH * i) / 5;
-    ticks.push(`<line class="gantt-tick" x1="${at}" y1="${AXIS - 6}" x2="${at}" y2="${y}"/><text class="gantt-axis" x="${at}" y="${AXIS - 10}">${formatDuration((span * i) / 5)}</text>`);
+    ticks.push(
+      `<line class="gantt-tick" x1="${at}" y1="${AXIS - 6}" x2="${at}" y2="${y}"/><text class="gantt-axis" x="${at}" y="${AXIS - 10}">${formatDuration((span * i) / 5)}</text>`,
+    );
   }
   const width = LABEL_WIDTH + CHART_WIDTH + 40;
   return `<svg class="gantt" xmlns="http://www.w3.org/2000/svg" role="img" aria-label="Timeline" width="${width}" height="${y + 6}" viewBox="0 0 ${width} ${y + 6}">${ticks.join('')}${rows.join('')}</svg>`;
@@ -57,7 +59,9 @@ function taskRow(t: TaskTimeline, y: number, x: (ms: number) => number, critical
   for (const segment of t.segments) {
     const sx = x(segment.start);
     const sw = Math.max(1, x(segment.end) - sx);
-    parts.push(`<rect class="seg seg-${segment.kind}" x="${sx.toFixed(1)}" y="${y + 6}" width="${sw.toFixed(1)}" height="12"><title>${escapeHtml(`${segment.label}: ${formatDuration(segment.end - segment.start)}`)}</title></rect>`);
+    parts.push(
+      `<rect class="seg seg-${segment.kind}" x="${sx.toFixed(1)}" y="${y + 6}" width="${sw.toFixed(1)}" height="12"><title>${escapeHtml(`${segment.label}: ${formatDuration(segment.end - segment.start)}`)}</title></rect>`,
+    );
   }
   parts.push('</g></a>');
   return parts.join('');

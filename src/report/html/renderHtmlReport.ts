@@ -49,8 +49,14 @@ function renderHeader(summary: RunSummary, models: string[]): string {
     ['Result', `<span class="status-${summary.status}">${escapeHtml(summary.status)}</span>: ${escapeHtml(describeCounts(summary.counts))}`],
     ['Started', `${escapeHtml(summary.startedAt)}${summary.resumedFrom ? ` (resumed run ${escapeHtml(summary.resumedFrom)})` : ''}`],
     ['Duration', summary.durationMs === undefined ? 'not finished' : formatDuration(summary.durationMs)],
-    ['Tokens', `${formatTokens(summary.totalTokens)}: input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`],
-    ['Cost', `<span class="cost" id="run-cost">${escapeHtml(formatUsd(summary.costUsd))}</span>${summary.costUsd === null ? ' — some turns used a model with no price; give one in the graph (defaults.pricing) or a price file' : ''}${summary.provider === 'scripted' ? ' <span class="muted">(scripted provider: simulated usage priced at list prices; nothing was billed)</span>' : ''}`],
+    [
+      'Tokens',
+      `${formatTokens(summary.totalTokens)}: input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`,
+    ],
+    [
+      'Cost',
+      `<span class="cost" id="run-cost">${escapeHtml(formatUsd(summary.costUsd))}</span>${summary.costUsd === null ? ' — some turns used a model with no price; give one in the graph (defaults.pricing) or a price file' : ''}${summary.provider === 'scripted' ? ' <span class="muted">(scripted provider: simulated usage priced at list prices; nothing was billed)</span>' : ''}`,
+    ],
     ['Commits', String(summary.commits)],
   ];
   return `<dl>${rows.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`;
@@ -65,14 +71,19 @@ function renderFailure(summary: RunSummary, tasks: TaskSummary[]): string {
     const last = t.verify.at(-1);
     const failedChecks = last && !last.passed ? last.results.filter((r) => r.status === 'failed') : [];
     const checks = failedChecks
-      .map((r) => `<div>Check <code>${escapeHtml(r.name)}</code> failed:</div>${r.output.trim() ? `<pre>${escapeHtml(clipText(r.output, 2_000, `the ${t.id} section`).text)}</pre>` : ''}`)
+      .map(
+        (r) =>
+          `<div>Check <code>${escapeHtml(r.name)}</code> failed:</div>${r.output.trim() ? `<pre>${escapeHtml(clipText(r.output, 2_000, `the ${t.id} section`).text)}</pre>` : ''}`,
+      )
       .join('');
     return `<li><a href="#${taskAnchor(t.id)}"><b>${escapeHtml(t.id)}</b></a> ${escapeHtml(t.title)}: <span class="badge state-${t.state}">${escapeHtml(t.state)}</span> ${escapeHtml(t.reason ?? '')}${checks}</li>`;
   });
   // Only what bears on the failure: run-wide warnings and those of tasks that did not finish
   // (a retried turn of a task that then succeeded is in that task's own section).
   const notDoneIds = new Set(notDone.map((t) => t.id));
-  const warnings = summary.notices.filter((n) => n.level === 'warn' && (!n.task || notDoneIds.has(n.task))).map((n) => `<li class="notice-warn">${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`);
+  const warnings = summary.notices
+    .filter((n) => n.level === 'warn' && (!n.task || notDoneIds.has(n.task)))
+    .map((n) => `<li class="notice-warn">${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`);
   return (
     `<section class="failure" id="failure"><h2>Run ${escapeHtml(summary.status)}: ${escapeHtml(describeCounts(summary.counts))}</h2>` +
     `<p>What did not finish, and why:</p><ul>${items.join('')}</ul>` +
@@ -94,6 +105,8 @@ function renderPhaseTable(phase: PhaseSummary): string {
 
 function renderNotices(summary: RunSummary): string {
   if (summary.notices.length === 0) return '';
-  const items = summary.notices.map((n) => `<li class="notice-${n.level}">${formatClock(n.at)} ${n.level}: ${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`);
+  const items = summary.notices.map(
+    (n) => `<li class="notice-${n.level}">${formatClock(n.at)} ${n.level}: ${escapeHtml(n.task ? `${n.task}: ` : '')}${escapeHtml(n.message)}</li>`,
+  );
   return `<h2 id="notices">Notices</h2><ul>${items.join('')}</ul>`;
 }

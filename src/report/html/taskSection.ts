@@ -16,19 +16,34 @@ export function renderTaskSection(task: TaskSummary, turns: readonly TurnRecord[
   const u = task.usage;
   const facts: [string, string][] = [
     ['State', `<span class="badge state-${task.state}">${escapeHtml(task.state)}</span>${task.reason ? ` ${escapeHtml(task.reason)}` : ''}`],
-    ['Agent', `${escapeHtml(task.agent)}${task.model ? ` · ${escapeHtml(task.model)}` : ''} · ${task.turns} turn(s)${task.retries ? ` · ${task.retries} transient retries` : ''}`],
+    [
+      'Agent',
+      `${escapeHtml(task.agent)}${task.model ? ` · ${escapeHtml(task.model)}` : ''} · ${task.turns} turn(s)${task.retries ? ` · ${task.retries} transient retries` : ''}`,
+    ],
     ['Needs', task.needs.length ? task.needs.map((n) => `<a href="#${taskAnchor(n)}">${escapeHtml(n)}</a>`).join(', ') : '-'],
-    ['Time', `${task.startedAt ? formatClock(task.startedAt) : '-'} → ${task.endedAt ? formatClock(task.endedAt) : '-'}${task.durationMs !== undefined ? ` (${formatDuration(task.durationMs)})` : ''}`],
-    ['Tokens', `${formatTokens(task.totalTokens)}: input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`],
+    [
+      'Time',
+      `${task.startedAt ? formatClock(task.startedAt) : '-'} → ${task.endedAt ? formatClock(task.endedAt) : '-'}${task.durationMs !== undefined ? ` (${formatDuration(task.durationMs)})` : ''}`,
+    ],
+    [
+      'Tokens',
+      `${formatTokens(task.totalTokens)}: input ${u.inputTokens}, output ${u.outputTokens}, cache write ${u.cacheCreationInputTokens}, cache read ${u.cacheReadInputTokens}`,
+    ],
     ['Cost', `<span class="cost">${escapeHtml(formatUsd(task.costUsd))}</span>${task.costUsd === null ? ' (a turn used a model with no price)' : ''}`],
-    ['Commit', task.commit ? `<code>${escapeHtml(task.commit.sha.slice(0, 10))}</code> ${escapeHtml(task.commit.message.split('\n')[0] ?? '')} — ${task.commit.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}` : '-'],
+    [
+      'Commit',
+      task.commit
+        ? `<code>${escapeHtml(task.commit.sha.slice(0, 10))}</code> ${escapeHtml(task.commit.message.split('\n')[0] ?? '')} — ${task.commit.files.map((f) => `<code>${escapeHtml(f)}</code>`).join(', ')}`
+        : '-',
+    ],
   ];
   const parts = [
     `<section class="task state-${task.state}" id="${taskAnchor(task.id)}" data-task="${escapeHtml(task.id)}">`,
     `<h3>${escapeHtml(task.id)}: ${escapeHtml(task.title)}</h3>`,
     `<dl class="facts">${facts.map(([k, v]) => `<dt>${k}</dt><dd>${v}</dd>`).join('')}</dl>`,
   ];
-  if (task.verify.length === 0) parts.push(`<p class="muted">${task.state === 'cached' ? 'Cached: not verified again in this run.' : 'No verify pass ran.'}</p>`);
+  if (task.verify.length === 0)
+    parts.push(`<p class="muted">${task.state === 'cached' ? 'Cached: not verified again in this run.' : 'No verify pass ran.'}</p>`);
   for (const attempt of task.verify) parts.push(renderAttempt(task.id, attempt));
   parts.push(renderTranscript(task.id, turns, costs), '</section>');
   return parts.join('');
@@ -41,7 +56,10 @@ function renderAttempt(taskId: string, attempt: VerifyAttempt): string {
   });
   const outputs = attempt.results
     .filter((r) => r.status === 'failed' && r.output.trim() !== '')
-    .map((r) => `<div class="check-output"><div>Output of <code>${escapeHtml(r.name)}</code>:</div><pre>${escapeHtml(clipText(r.output, MAX_CHECK_OUTPUT, `state.json (task ${taskId})`).text)}</pre></div>`);
+    .map(
+      (r) =>
+        `<div class="check-output"><div>Output of <code>${escapeHtml(r.name)}</code>:</div><pre>${escapeHtml(clipText(r.output, MAX_CHECK_OUTPUT, `state.json (task ${taskId})`).text)}</pre></div>`,
+    );
   const junit = attempt.results.flatMap((r) => (r.junit ? [renderJUnit(r.junit)] : []));
   return (
     `<div class="attempt ${attempt.passed ? 'passed' : 'failed'}"><h4>Verify attempt ${attempt.attempt + 1}: ${attempt.passed ? 'passed' : 'failed'}</h4>` +

@@ -42,7 +42,12 @@ export function buildTimeline(record: RunRecord): RunTimeline {
   const runEnd = Math.max(time(state.endedAt) ?? runStart, ...ends, runStart + 1);
   // A task still running when the state was written ends, on the chart, with the run.
   for (const t of tasks) if (t.start !== undefined && t.end === undefined) t.end = runEnd;
-  return { start: Math.min(runStart, ...tasks.flatMap((t) => (t.start === undefined ? [] : [t.start]))), end: runEnd, tasks, criticalPath: criticalPath(tasks) };
+  return {
+    start: Math.min(runStart, ...tasks.flatMap((t) => (t.start === undefined ? [] : [t.start]))),
+    end: runEnd,
+    tasks,
+    criticalPath: criticalPath(tasks),
+  };
 }
 
 function taskTimeline(record: RunRecord, task: TaskRecord): TaskTimeline {

@@ -17,7 +17,15 @@ export function renderTranscript(taskId: string, turns: readonly TurnRecord[], c
   const where = `transcripts/${taskId}.jsonl`;
   const errors = turns.reduce((n, t) => n + t.toolResults.filter((r) => r.is_error).length, 0);
   const calls = turns.reduce((n, t) => n + t.assistant.filter((b) => b.type === 'tool_use').length, 0);
-  const body = turns.map((turn) => renderTurn(turn, costs.find((c) => c.turn === turn.turn), where)).join('');
+  const body = turns
+    .map((turn) =>
+      renderTurn(
+        turn,
+        costs.find((c) => c.turn === turn.turn),
+        where,
+      ),
+    )
+    .join('');
   return `<details class="transcript"><summary>Transcript: ${turns.length} turn(s), ${calls} tool call(s)${errors ? `, <span class="error-text">${errors} tool error(s)</span>` : ''}</summary>${body}</details>`;
 }
 
@@ -33,7 +41,8 @@ function renderTurn(turn: TurnRecord, cost: TurnCost | undefined, where: string)
   }
   const results = new Map(turn.toolResults.map((r) => [r.tool_use_id, r]));
   for (const block of turn.assistant) {
-    if (block.type === 'text' && block.text.trim() !== '') parts.push(`<div class="assistant-text">${escapeHtml(clipText(block.text, MAX_TEXT, where).text)}</div>`);
+    if (block.type === 'text' && block.text.trim() !== '')
+      parts.push(`<div class="assistant-text">${escapeHtml(clipText(block.text, MAX_TEXT, where).text)}</div>`);
     if (block.type === 'tool_use') parts.push(renderToolCall(block, results.get(block.id), where));
   }
   return `<div class="turn">${parts.join('')}</div>`;

@@ -19,7 +19,17 @@ const isIdentStart = (c: string | undefined): boolean => c !== undefined && /^[A
 const isIdentPart = (c: string | undefined): boolean => c !== undefined && /^[A-Za-z0-9_]$/.test(c);
 
 const SIMPLE_ESCAPES: Record<string, number> = {
-  a: 0x07, b: 0x08, f: 0x0c, n: 0x0a, r: 0x0d, t: 0x09, v: 0x0b, '?': 0x3f, '\\': 0x5c, "'": 0x27, '"': 0x22,
+  a: 0x07,
+  b: 0x08,
+  f: 0x0c,
+  n: 0x0a,
+  r: 0x0d,
+  t: 0x09,
+  v: 0x0b,
+  '?': 0x3f,
+  '\\': 0x5c,
+  "'": 0x27,
+  '"': 0x22,
 };
 
 const encoder = new TextEncoder();
@@ -90,7 +100,7 @@ export class Lexer {
     if (c === '"' || c === "'") return this.string(pos);
     if (SYMBOLS.has(c)) {
       this.advance();
-      return { kind: 'symbol', text: c as ':' , pos };
+      return { kind: 'symbol', text: c as ':', pos };
     }
     if (c === '/') this.fail("unexpected '/': only '#' starts a comment in a .pbtxt file (not // or /* */)");
     this.fail(`unexpected character ${JSON.stringify(c)}`);

@@ -76,7 +76,10 @@ export const dynamicBatching: Rule = (ctx) => {
     if (levels > 1) {
       ctx.report('error', 'config.preserve-ordering', posOf(db, 'preserve_ordering'), `preserve_ordering needs priority_levels <= 1 (found ${levels})`);
     }
-    const policies = [message(db, 'default_queue_policy'), ...mapEntries(db, 'priority_queue_policy').map((e) => (e.value?.kind === 'message' ? e.value.message : undefined))];
+    const policies = [
+      message(db, 'default_queue_policy'),
+      ...mapEntries(db, 'priority_queue_policy').map((e) => (e.value?.kind === 'message' ? e.value.message : undefined)),
+    ];
     for (const policy of policies) {
       if (policy && enumName(policy, 'timeout_action') === 'DELAY' && (int(policy, 'default_timeout_microseconds') ?? 0) > 0) {
         ctx.report(

@@ -24,7 +24,13 @@ export const instanceGroupRules: Rule = (ctx) => {
       ctx.report('error', 'config.instance-group-count', posOf(group, 'count'), `instance group count ${count} must be >= 1`, 'use count: 1 or more');
     }
     if (field(group, 'profile') && platform !== 'tensorrt_plan') {
-      ctx.report('error', 'config.instance-group-profile', posOf(group, 'profile'), 'profile is only allowed for TensorRT models (platform tensorrt_plan)', 'remove profile');
+      ctx.report(
+        'error',
+        'config.instance-group-profile',
+        posOf(group, 'profile'),
+        'profile is only allowed for TensorRT models (platform tensorrt_plan)',
+        'remove profile',
+      );
     }
   }
 };

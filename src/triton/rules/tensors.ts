@@ -124,7 +124,12 @@ export const reshapeRules: Rule = (ctx) => {
       }
       continue;
     }
-    if (!reshapeCompatible(dims, shape.map((s) => s.value))) {
+    if (
+      !reshapeCompatible(
+        dims,
+        shape.map((s) => s.value),
+      )
+    ) {
       ctx.report(
         'error',
         'config.reshape-invalid',

@@ -53,13 +53,7 @@ export const warmupRules: Rule = (ctx) => {
       }
       for (const d of ints(input, 'dims')) {
         if (d.value === -1) {
-          ctx.report(
-            'error',
-            'config.warmup-dims',
-            d.pos,
-            `${where} uses -1 in dims; warmup samples need concrete sizes`,
-            'replace -1 with a real size',
-          );
+          ctx.report('error', 'config.warmup-dims', d.pos, `${where} uses -1 in dims; warmup samples need concrete sizes`, 'replace -1 with a real size');
         } else if (d.value < 1) {
           ctx.report('error', 'config.warmup-dims', d.pos, `${where} has dimension ${d.value}; sizes must be >= 1`);
         }

@@ -108,7 +108,10 @@ class Decoder {
           'pbtxt.oneof-conflict',
           field.pos,
           `'${fdef.name}' and '${other}' are both set, but they are members of the same oneof '${fdef.oneof}' in ${owner.name}`,
-          `keep only one of ${owner.fields.filter((d) => d.oneof === fdef.oneof).map((d) => d.name).join(' / ')}`,
+          `keep only one of ${owner.fields
+            .filter((d) => d.oneof === fdef.oneof)
+            .map((d) => d.name)
+            .join(' / ')}`,
         );
         return;
       }
@@ -166,13 +169,7 @@ class Decoder {
     const t = fdef.type;
     if (t.kind === 'message' || t.kind === 'map') {
       if (value.kind !== 'message') {
-        this.issue(
-          'error',
-          'pbtxt.wrong-type',
-          value.pos,
-          `'${fdef.name}' in ${owner.name} is a message, not a scalar`,
-          `write ${fdef.name} { ... }`,
-        );
+        this.issue('error', 'pbtxt.wrong-type', value.pos, `'${fdef.name}' in ${owner.name} is a message, not a scalar`, `write ${fdef.name} { ... }`);
         return undefined;
       }
       const def = t.kind === 'map' ? mapEntryDef(owner.name, fdef) : messageDef(t.message);

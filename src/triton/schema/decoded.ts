@@ -58,9 +58,7 @@ export function ints(msg: DecodedMessage | undefined, name: string): { value: nu
 }
 
 export function strings(msg: DecodedMessage | undefined, name: string): { value: string; pos: Position }[] {
-  return (msg?.fields.get(name)?.values ?? []).flatMap((v) =>
-    v.kind === 'string' ? [{ value: v.value, pos: v.pos }] : [],
-  );
+  return (msg?.fields.get(name)?.values ?? []).flatMap((v) => (v.kind === 'string' ? [{ value: v.value, pos: v.pos }] : []));
 }
 
 export function messages(msg: DecodedMessage | undefined, name: string): DecodedMessage[] {
@@ -78,7 +76,10 @@ export function posOf(msg: DecodedMessage, name: string): Position {
 }
 
 /** Map entries as key → value message/string, last duplicate winning as protobuf does. */
-export function mapEntries(msg: DecodedMessage | undefined, name: string): { key: string; keyPos: Position; value: DecodedValue | undefined; entry: DecodedMessage }[] {
+export function mapEntries(
+  msg: DecodedMessage | undefined,
+  name: string,
+): { key: string; keyPos: Position; value: DecodedValue | undefined; entry: DecodedMessage }[] {
   const out = new Map<string, { key: string; keyPos: Position; value: DecodedValue | undefined; entry: DecodedMessage }>();
   for (const entry of messages(msg, name)) {
     const k = entry.fields.get('key')?.values[0];

@@ -20,8 +20,21 @@ export const ENUMS: EnumDef[] = [
   {
     name: 'DataType',
     values: {
-      TYPE_INVALID: 0, TYPE_BOOL: 1, TYPE_UINT8: 2, TYPE_UINT16: 3, TYPE_UINT32: 4, TYPE_UINT64: 5, TYPE_INT8: 6,
-      TYPE_INT16: 7, TYPE_INT32: 8, TYPE_INT64: 9, TYPE_FP16: 10, TYPE_FP32: 11, TYPE_FP64: 12, TYPE_STRING: 13, TYPE_BF16: 14,
+      TYPE_INVALID: 0,
+      TYPE_BOOL: 1,
+      TYPE_UINT8: 2,
+      TYPE_UINT16: 3,
+      TYPE_UINT32: 4,
+      TYPE_UINT64: 5,
+      TYPE_INT8: 6,
+      TYPE_INT16: 7,
+      TYPE_INT32: 8,
+      TYPE_INT64: 9,
+      TYPE_FP16: 10,
+      TYPE_FP32: 11,
+      TYPE_FP64: 12,
+      TYPE_STRING: 13,
+      TYPE_BF16: 14,
     },
   },
   { name: 'ModelInstanceGroup.Kind', values: { KIND_AUTO: 0, KIND_GPU: 1, KIND_CPU: 2, KIND_MODEL: 3 } },
@@ -30,8 +43,12 @@ export const ENUMS: EnumDef[] = [
   {
     name: 'BatchInput.Kind',
     values: {
-      BATCH_ELEMENT_COUNT: 0, BATCH_ACCUMULATED_ELEMENT_COUNT: 1, BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO: 2,
-      BATCH_MAX_ELEMENT_COUNT_AS_SHAPE: 3, BATCH_ITEM_SHAPE: 4, BATCH_ITEM_SHAPE_FLATTEN: 5,
+      BATCH_ELEMENT_COUNT: 0,
+      BATCH_ACCUMULATED_ELEMENT_COUNT: 1,
+      BATCH_ACCUMULATED_ELEMENT_COUNT_WITH_ZERO: 2,
+      BATCH_MAX_ELEMENT_COUNT_AS_SHAPE: 3,
+      BATCH_ITEM_SHAPE: 4,
+      BATCH_ITEM_SHAPE_FLATTEN: 5,
     },
   },
   { name: 'BatchOutput.Kind', values: { BATCH_SCATTER_WITH_INPUT_SHAPE: 0 } },
@@ -258,10 +275,7 @@ export const MESSAGES: MessageDef[] = [
   { name: 'ModelOptimizationPolicy.Cuda.GraphSpec.Shape', fields: [f('dim', 1, s('int64'), rep)] },
   {
     name: 'ModelOptimizationPolicy.Cuda.GraphSpec.LowerBound',
-    fields: [
-      f('batch_size', 1, s('int32')),
-      f('input', 2, mapOf('string', { message: 'ModelOptimizationPolicy.Cuda.GraphSpec.Shape' })),
-    ],
+    fields: [f('batch_size', 1, s('int32')), f('input', 2, mapOf('string', { message: 'ModelOptimizationPolicy.Cuda.GraphSpec.Shape' }))],
   },
   {
     name: 'ModelOptimizationPolicy.Cuda.GraphSpec',
@@ -333,11 +347,7 @@ export const MESSAGES: MessageDef[] = [
   },
   {
     name: 'BatchOutput',
-    fields: [
-      f('target_name', 1, s('string'), rep),
-      f('kind', 2, e('BatchOutput.Kind')),
-      f('source_input', 3, s('string'), rep),
-    ],
+    fields: [f('target_name', 1, s('string'), rep), f('kind', 2, e('BatchOutput.Kind')), f('source_input', 3, s('string'), rep)],
   },
 ];
 

@@ -44,7 +44,11 @@ function floatLiteral(token: PbtxtScalar): number | undefined {
 }
 
 const show = (token: PbtxtScalar): string =>
-  token.kind === 'string' ? JSON.stringify(token.value) : token.kind === 'identifier' ? `${token.negative ? '-' : ''}${token.name}` : `${token.negative ? '-' : ''}${token.text}`;
+  token.kind === 'string'
+    ? JSON.stringify(token.value)
+    : token.kind === 'identifier'
+      ? `${token.negative ? '-' : ''}${token.name}`
+      : `${token.negative ? '-' : ''}${token.text}`;
 
 export function decodeScalar(token: PbtxtScalar, kind: ScalarKind): ScalarResult {
   switch (kind) {

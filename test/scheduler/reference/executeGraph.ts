@@ -21,14 +21,7 @@ import { ConcurrencyGovernor } from '../../../src/scheduler/concurrencyGovernor.
 import { assertBarriersSatisfiable, dispatchRanks } from './dispatchOrder.js';
 import { PhaseProgress } from './phaseProgress.js';
 import { readiness, type GraphView } from './readiness.js';
-import type {
-  ActiveTaskState,
-  ExecuteOptions,
-  ExecuteResult,
-  SchedulableTask,
-  TaskContext,
-  TaskOutcome,
-} from '../../../src/scheduler/types.js';
+import type { ActiveTaskState, ExecuteOptions, ExecuteResult, SchedulableTask, TaskContext, TaskOutcome } from '../../../src/scheduler/types.js';
 
 /** Rejects (never throws synchronously) on a malformed graph, bad options, or an emit that throws. */
 export async function referenceExecuteGraph(options: ExecuteOptions): Promise<ExecuteResult> {
@@ -92,13 +85,10 @@ class GraphExecution {
       setConcurrency: (limit) => {
         this.#queue.concurrency = limit;
       },
-      notice: (level, message, task) =>
-        this.#emit({ type: 'run:notice', at: this.#timestamp(), level, message, ...(task ? { task } : {}) }),
+      notice: (level, message, task) => this.#emit({ type: 'run:notice', at: this.#timestamp(), level, message, ...(task ? { task } : {}) }),
       inFlight: () => this.#running.size,
     });
-    this.#phases = new PhaseProgress(phases, inScope, (type, phase) =>
-      this.#emit({ type, at: this.#timestamp(), phase }),
-    );
+    this.#phases = new PhaseProgress(phases, inScope, (type, phase) => this.#emit({ type, at: this.#timestamp(), phase }));
   }
 
   async run(): Promise<ExecuteResult> {

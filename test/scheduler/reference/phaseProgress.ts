@@ -11,11 +11,7 @@ export class PhaseProgress {
   readonly #emit: (type: 'phase:start' | 'phase:end', phase: string) => void;
 
   /** `tasksInScope` excludes 'skip' tasks: a phase with none in scope emits nothing. */
-  constructor(
-    phases: readonly string[],
-    tasksInScope: readonly SchedulableTask[],
-    emit: (type: 'phase:start' | 'phase:end', phase: string) => void,
-  ) {
+  constructor(phases: readonly string[], tasksInScope: readonly SchedulableTask[], emit: (type: 'phase:start' | 'phase:end', phase: string) => void) {
     this.#phases = phases;
     this.#emit = emit;
     for (const task of tasksInScope) {
