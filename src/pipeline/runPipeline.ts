@@ -35,6 +35,7 @@ import { buildSharedContext } from './sharedContext.js';
 import { findEditedLeftovers } from './resumeEdits.js';
 import { assertUsableDirectory } from './usableDirectory.js';
 import { createTaskRunner, type TaskCommitRef } from './taskRunner.js';
+import { toolIsolation } from '../util/toolIsolation.js';
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
@@ -164,6 +165,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
     });
 
     emit({ type: 'run:notice', at: now().toISOString(), level: 'info', message: provider.describe() });
+    emit({ type: 'run:notice', at: now().toISOString(), level: 'info', message: toolIsolation().description });
     // Commits the killed process made but never recorded: put them in this run's state.
     for (const taskId of recoveredCommits) {
       const ref = taskCommits.get(taskId) as TaskCommitRef;

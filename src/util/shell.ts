@@ -4,6 +4,7 @@
 // output capped to a head and a rolling tail, where tracebacks and test summaries are.
 import { spawn } from 'node:child_process';
 import { scrubEnv } from './secrets.js';
+import { toolIsolation } from './toolIsolation.js';
 
 export interface ShellOptions {
   cwd: string;
@@ -72,7 +73,11 @@ export function runShellCommand(command: string, options: ShellOptions): Promise
   return new Promise((resolve, reject) => {
     // --norc: with a socket on stdin (how Node makes pipes) bash would think sshd started it
     // and read ~/.bashrc.
-    const child = spawn('bash', ['--norc', '-c', LAUNCHER, 'flux-triton-launcher', command], {
+    // Where allowed, the launcher starts in its own PID and mount namespaces (see
+    // toolIsolation.ts); unshare stays in the launcher's process group, so killing the
+    // group still ends everything.
+    const [program, ...args] = [...toolIsolation().prefix, 'bash', '--norc', '-c', LAUNCHER, 'flux-triton-launcher', command];
+    const child = spawn(program as string, args, {
       cwd: options.cwd,
       env: scrubEnv(options.env ?? process.env),
       detached: true, // its own process group, so the whole tree can be killed
@@ -101,7 +106,7 @@ export function runShellCommand(command: string, options: ShellOptions): Promise
     child.on('error', (error) => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
-      reject(new Error(`could not start bash: ${error.message}`));
+      reject(new Error(`could not start ${program}: ${error.message}`));
     });
     // Background processes left behind would hold the pipes open (and outlive the command).
     child.on('exit', () => killGroup());

@@ -7,8 +7,9 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redactSecrets, REDACTED } from '../../src/util/secrets.js';
 import { runShellCommand } from '../../src/util/shell.js';
+import { ISOLATION_SWITCH, toolIsolation } from '../../src/util/toolIsolation.js';
 import { makeProject } from '../pipeline/fixture.js';
-import { childEnv, repo, runCli } from '../cli-run/helpers.js';
+import { childEnv, mainJs, projectArgs, repo, runCli } from '../cli-run/helpers.js';
 
 const SECRETS = {
   AWS_SECRET_ACCESS_KEY: 'abc',
@@ -98,7 +99,8 @@ describe('a secret written into an output', () => {
     const project = makeProject([
       { id: 'C1', phase: 'configs', turns: [{ text: 'Collecting.', tools: [{ Bash: { command: grandparent } }] }, { text: 'Done.' }] },
     ]);
-    const out = await runCli(project, [], childEnv(SECRETS));
+    // Without namespaces (forced here) the grandparent is the runner itself: the safety net.
+    const out = await runCli(project, [], childEnv({ ...SECRETS, [ISOLATION_SWITCH]: 'off' }));
     expect(out.code, out.stderr).toBe(1);
     expect(out.stdout + out.stderr).toMatch(/hold the value of a secret/);
     const written = filesUnder(project.reportsDir);
@@ -139,5 +141,58 @@ describe('children of a killed runner', () => {
     };
     for (let i = 0; i < 60 && alive(sleepPid as number); i++) await new Promise((r) => setTimeout(r, 50));
     expect(alive(sleepPid as number)).toBe(false);
+  });
+});
+
+/**
+ * Every way up to the runner from inside a tool: the parent, each ancestor by its stat
+ * line, every /proc/<pid>/environ visible, and the runner's own pid (RUNNER_PID, set by
+ * the shell that execs the runner, so it is the runner's pid).
+ */
+const ATTACK = [
+  'echo "parent:"; tr "\\0" "\\n" < /proc/$PPID/environ',
+  'p=$$; while [ "$p" -gt 1 ]; do p=$(cut -d" " -f4 /proc/$p/stat); echo "ancestor $p:"; tr "\\0" "\\n" < /proc/$p/environ; done',
+  'for f in /proc/[0-9]*/environ; do grep -qa AWS_SECRET_ACCESS_KEY "$f" 2>/dev/null && echo "KEY SEEN in $f"; done',
+  'echo "runner $RUNNER_PID:"; cat /proc/$RUNNER_PID/environ 2>&1 | tr "\\0" "\\n"',
+].join('; ');
+
+describe.skipIf(toolIsolation().mode !== 'namespaces')(`tools in their own PID namespace (${toolIsolation().description})`, () => {
+  it("a tool and a verify command cannot read the runner's environment by any /proc path", async () => {
+    const project = makeProject([
+      {
+        id: 'C1',
+        phase: 'configs',
+        // The verify command fails if it sees the key anywhere; a Python check still runs inside.
+        verify: [
+          {
+            run: `saw=$( (${ATTACK}) 2>&1); echo "$saw" | grep -q "^parent:" && ! echo "$saw" | grep -q "KEY SEEN\\|AWS_SECRET" && python3 -c "import os, sys; sys.exit(os.path.exists('/proc/' + os.environ['RUNNER_PID']))"`,
+          },
+        ],
+        turns: [{ text: 'Looking.', tools: [{ Bash: { command: `mkdir -p out && (${ATTACK}) > out/C1.txt 2>&1; true` } }] }, { text: 'Done.' }],
+      },
+    ]);
+    const env = childEnv(SECRETS);
+    const runner = spawn(
+      'sh',
+      ['-c', 'export RUNNER_PID=$$; exec "$0" "$@"', process.execPath, mainJs, 'run', ...projectArgs(project), '--provider', 'scripted'],
+      {
+        cwd: project.root,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let log = '';
+    runner.stdout.setEncoding('utf8').on('data', (d: string) => (log += d));
+    runner.stderr.setEncoding('utf8').on('data', (d: string) => (log += d));
+    const code = await new Promise<number | null>((resolve) => runner.on('close', resolve));
+    // A leak would fail the task (its output or its verify command holds the key).
+    expect(code, log).toBe(0);
+    const seen = readFileSync(path.join(project.workspaceDir, 'out/C1.txt'), 'utf8');
+    expect(seen).toMatch(/^parent:\n(.+\n)*PATH=/m); // the attack ran and read its parent
+    expect(seen).toMatch(new RegExp(`runner ${runner.pid}:\\n.*No such file`)); // the runner is out of sight
+    expect(seen).not.toMatch(/KEY SEEN|AWS_SECRET_ACCESS_KEY/);
+    expect(leaks(seen)).toEqual([]);
+    const state = readFileSync(path.join(project.reportsDir, 'runs', readdirSync(path.join(project.reportsDir, 'runs'))[0] as string, 'state.json'), 'utf8');
+    expect(state).toContain('own PID and mount namespaces');
   });
 });
