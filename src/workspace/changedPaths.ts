@@ -17,7 +17,11 @@ export interface ChangedPath {
 export async function listChangedPaths(dir: string, under?: readonly string[]): Promise<ChangedPath[]> {
   // `:(literal)` so a directory name with glob characters means itself.
   const pathspec = under ? ['--', ...under.map((d) => `:(literal)${d}`)] : [];
-  const out = await gitRaw(dir, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames', ...pathspec]);
+  // --no-optional-locks: `status` otherwise rewrites the index when it finds entries whose
+  // stat data changed (a file touched, or written in the same second as the index: timing,
+  // so load, decides) and dies on a full disk ("index.lock write error"), which is exactly
+  // when a failed task's outputs must still be listed to be set aside.
+  const out = await gitRaw(dir, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames', ...pathspec]);
   const changes: ChangedPath[] = [];
   for (const entry of out.split('\0')) {
     if (entry.length < 4) continue;
