@@ -17,7 +17,8 @@ export interface ChangedPath {
 export async function listChangedPaths(dir: string, under?: readonly string[]): Promise<ChangedPath[]> {
   // `:(literal)` so a directory name with glob characters means itself.
   const pathspec = under ? ['--', ...under.map((d) => `:(literal)${d}`)] : [];
-  const out = await gitRaw(dir, ['status', '--porcelain=v1', '-z', '-uall', '--no-renames', ...pathspec]);
+  // --no-optional-locks: read only, never rewrite the index (see readWorkspaceStatus).
+  const out = await gitRaw(dir, ['--no-optional-locks', 'status', '--porcelain=v1', '-z', '-uall', '--no-renames', ...pathspec]);
   const changes: ChangedPath[] = [];
   for (const entry of out.split('\0')) {
     if (entry.length < 4) continue;
@@ -42,7 +43,10 @@ export interface WorkspaceStatus {
  * listChangedPaths gives.
  */
 export async function readWorkspaceStatus(dir: string): Promise<WorkspaceStatus> {
-  const out = await gitRaw(dir, ['status', '--porcelain=v2', '--branch', '-z', '-uall', '--no-renames']);
+  // --no-optional-locks: status would otherwise rewrite the index to refresh stat data,
+  // and the commit queue reads an index untouched since its last commit as "nothing
+  // staged but its own", which saves a `diff --cached` per task.
+  const out = await gitRaw(dir, ['--no-optional-locks', 'status', '--porcelain=v2', '--branch', '-z', '-uall', '--no-renames']);
   const status: WorkspaceStatus = { head: null, branch: undefined, changes: [] };
   const entries = out.split('\0');
   for (let i = 0; i < entries.length; i += 1) {

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { CommitInfo } from '../events/types.js';
 import { compileGlob } from '../util/glob.js';
 import { listChangedPaths } from './changedPaths.js';
+import { outputDirectories } from './outputDirectories.js';
 import { commitArgs, gitRaw, headSha, RUNNER_EMAIL } from './git.js';
 
 export interface TaskCommitRequest {
@@ -224,27 +225,6 @@ export function commitShaFromSummary(summary: string): string | undefined {
   const first = summary.split('\n', 1)[0] ?? '';
   const match = /^\[.* ([0-9a-f]{40}|[0-9a-f]{64})\]/.exec(first);
   return match?.[1];
-}
-
-/**
- * The literal paths the globs live under (`triton_models/vae/1` for
- * `triton_models/vae/1/*.py`, the path itself for a glob without wildcards), so `git
- * status` need not walk the whole workspace; no limit when any glob starts with one.
- */
-function outputDirectories(globs: readonly string[]): string[] | undefined {
-  const dirs = new Set<string>();
-  for (const glob of globs) {
-    const segments = glob
-      .replace(/^\.\//, '')
-      .split('/')
-      .filter((s) => s !== '' && s !== '.');
-    const firstWild = segments.findIndex((s) => /[*?[{\\]/.test(s));
-    // A glob without wildcards names the path itself.
-    const literal = firstWild === -1 ? segments : segments.slice(0, firstWild);
-    if (literal.length === 0) return undefined;
-    dirs.add(literal.join('/'));
-  }
-  return [...dirs];
 }
 
 /** `T013: <title>`, a blank line, then the trailers findTaskCommits reads back. */
