@@ -3,14 +3,16 @@
 import { createWriteStream, existsSync, mkdirSync, openSync, type WriteStream } from 'node:fs';
 import path from 'node:path';
 import { readJsonLines, trimPartialLastLine } from './jsonLines.js';
-import { redactDeep } from './redactEvent.js';
+import { cachedSecretRedactor } from '../util/secrets.js';
+import { redactDeepWith } from './redactEvent.js';
 import type { RunEventSubscriber } from './runEventBus.js';
 import type { RunEvent } from './types.js';
 
 export class NdjsonEventLog implements RunEventSubscriber {
   readonly file: string;
   private readonly stream: WriteStream;
-  private readonly env: NodeJS.ProcessEnv;
+  /** Secret values read once for the run (see cachedSecretRedactor), not once per event. */
+  private readonly redact: (text: string) => string;
   private error: Error | undefined;
 
   constructor(options: { runDir: string; env?: NodeJS.ProcessEnv }) {
@@ -22,7 +24,7 @@ export class NdjsonEventLog implements RunEventSubscriber {
     this.stream.on('error', (error) => {
       this.error ??= error;
     });
-    this.env = options.env ?? process.env;
+    this.redact = cachedSecretRedactor(options.env ?? process.env);
   }
 
   get describe(): string {
@@ -41,7 +43,7 @@ export class NdjsonEventLog implements RunEventSubscriber {
       this.error = new Error(`${this.file} was deleted while the run was writing it (was the reports directory removed?)`);
       return;
     }
-    this.stream.write(`${JSON.stringify(redactDeep(event, this.env))}\n`);
+    this.stream.write(`${JSON.stringify(redactDeepWith(event, this.redact))}\n`);
   }
 
   close(): Promise<void> {

@@ -4,7 +4,11 @@ import { secretRedactor } from '../util/secrets.js';
 
 /** A copy of `value` with every string passed through redactSecrets (the environment read once per call). */
 export function redactDeep<T>(value: T, env: NodeJS.ProcessEnv = process.env): T {
-  const redact = secretRedactor(env);
+  return redactDeepWith(value, secretRedactor(env));
+}
+
+/** A copy of `value` with every string passed through `redact` (a recorder's cachedSecretRedactor). */
+export function redactDeepWith<T>(value: T, redact: (text: string) => string): T {
   const walk = (item: unknown): unknown => {
     if (typeof item === 'string') return redact(item);
     if (Array.isArray(item)) return item.map(walk);

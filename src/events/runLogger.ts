@@ -4,7 +4,8 @@
 import pino, { type Logger } from 'pino';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { redactDeep } from './redactEvent.js';
+import { cachedSecretRedactor } from '../util/secrets.js';
+import { redactDeepWith } from './redactEvent.js';
 import type { RunEventSubscriber } from './runEventBus.js';
 import type { RunEvent } from './types.js';
 
@@ -17,12 +18,13 @@ export class RunLogger implements RunEventSubscriber {
   readonly file: string;
   readonly logger: Logger;
   private readonly destination: ReturnType<typeof pino.destination>;
-  private readonly env: NodeJS.ProcessEnv;
+  /** Secret values read once for the run (see cachedSecretRedactor), not once per event. */
+  private readonly redact: (text: string) => string;
   private error: unknown;
 
   constructor(options: { runDir: string; level?: Level; env?: NodeJS.ProcessEnv }) {
     this.file = path.join(options.runDir, 'run.log');
-    this.env = options.env ?? process.env;
+    this.redact = cachedSecretRedactor(options.env ?? process.env);
     mkdirSync(options.runDir, { recursive: true });
     // Synchronous writes: a log that loses its last lines when the process dies is no log.
     this.destination = pino.destination({ dest: this.file, sync: true, append: true });
@@ -48,7 +50,7 @@ export class RunLogger implements RunEventSubscriber {
     if (this.error) throw this.error;
     const { level, message, fields } = describe(event);
     try {
-      this.logger[level](redactDeep({ event: event.type, ...fields }, this.env), redactDeep(message, this.env));
+      this.logger[level](redactDeepWith({ event: event.type, ...fields }, this.redact), redactDeepWith(message, this.redact));
     } catch (error) {
       this.error ??= error;
       throw error;

@@ -11,7 +11,8 @@
 // the newest state on disk.
 import path from 'node:path';
 import { writeFileAtomic } from './atomicWrite.js';
-import { redactDeep } from './redactEvent.js';
+import { cachedSecretRedactor } from '../util/secrets.js';
+import { redactDeepWith } from './redactEvent.js';
 import type { RunEventSubscriber } from './runEventBus.js';
 import { applyRunEvent, type RunState } from './runState.js';
 import type { RunEvent } from './types.js';
@@ -28,6 +29,8 @@ export class StateFileWriter implements RunEventSubscriber {
   private flushing = false;
   private endPause: (() => void) | undefined;
   private readonly redacted = new WeakMap<object, unknown>();
+  /** Secret values read once for the run (see cachedSecretRedactor), not once per redacted record. */
+  private readonly redact = cachedSecretRedactor();
   /** Kept even when a later write succeeds: the bus stops the run on the first failure. */
   private firstError: unknown;
 
@@ -112,7 +115,7 @@ export class StateFileWriter implements RunEventSubscriber {
   private redactedState(state: RunState): RunState {
     const once = <T extends object>(value: T): T => {
       let copy = this.redacted.get(value) as T | undefined;
-      if (!copy) this.redacted.set(value, (copy = redactDeep(value)));
+      if (!copy) this.redacted.set(value, (copy = redactDeepWith(value, this.redact)));
       return copy;
     };
     // Key order as in the state itself, so the file reads the same as before.
@@ -125,7 +128,7 @@ export class StateFileWriter implements RunEventSubscriber {
       } else if (key === 'notices') {
         copy[key] = state.notices.map(once);
       } else {
-        copy[key] = redactDeep(value);
+        copy[key] = redactDeepWith(value, this.redact);
       }
     }
     return copy as unknown as RunState;

@@ -4,7 +4,8 @@
 import { mkdir, appendFile } from 'node:fs/promises';
 import type { TurnRecord } from '../agent/types.js';
 import { readJsonLines, trimPartialLastLine } from './jsonLines.js';
-import { redactDeep } from './redactEvent.js';
+import { cachedSecretRedactor } from '../util/secrets.js';
+import { redactDeepWith } from './redactEvent.js';
 import type { RunEventSubscriber } from './runEventBus.js';
 import { transcriptFile } from './runPaths.js';
 import type { RunEvent } from './types.js';
@@ -13,10 +14,11 @@ import path from 'node:path';
 export class TranscriptWriter implements RunEventSubscriber {
   private readonly chains = new Map<string, Promise<void>>();
   private readonly errors: unknown[] = [];
-  private readonly env: NodeJS.ProcessEnv;
+  /** Secret values read once for the run (see cachedSecretRedactor), not once per event. */
+  private readonly redact: (text: string) => string;
 
   constructor(private readonly options: { runDir: string; env?: NodeJS.ProcessEnv }) {
-    this.env = options.env ?? process.env;
+    this.redact = cachedSecretRedactor(options.env ?? process.env);
   }
 
   get describe(): string {
@@ -34,7 +36,7 @@ export class TranscriptWriter implements RunEventSubscriber {
   onEvent(event: RunEvent): void {
     if (event.type !== 'task:turn') return;
     const file = this.fileFor(event.task);
-    const line = `${JSON.stringify(redactDeep(event.turn, this.env))}\n`;
+    const line = `${JSON.stringify(redactDeepWith(event.turn, this.redact))}\n`;
     // The first line of a file this process writes: after a kill or a full disk, the file
     // may end mid-line; cut that back so resume appends whole lines only.
     const previous = this.chains.get(file) ?? mkdir(path.dirname(file), { recursive: true }).then(() => trimPartialLastLine(file));

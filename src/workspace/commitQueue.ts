@@ -2,11 +2,12 @@
 // is made, so staging everything (`git add -A`) would sweep another task's half-written
 // files into this commit; instead the changed paths are filtered through the task's
 // output globs. Git allows one index writer at a time, so operations run one by one.
-import { lstat } from 'node:fs/promises';
+import { lstat, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { CommitInfo } from '../events/types.js';
 import { compileGlob } from '../util/glob.js';
 import { listChangedPaths } from './changedPaths.js';
+import { outputDirectories } from './outputDirectories.js';
 import { commitArgs, gitRaw, headSha, RUNNER_EMAIL } from './git.js';
 
 export interface TaskCommitRequest {
@@ -24,8 +25,21 @@ export interface TaskCommitRequest {
   trailers?: Record<string, string>;
 }
 
+/**
+ * What the queue learnt about the index at its last commit: whether anything besides
+ * its own commits is staged (`clean` false: something the user staged), valid while the
+ * index file is the very one that commit left (`stamp`). Git replaces the index file on
+ * every write (a new inode), so anything else that stages, resets or refreshes it changes
+ * the stamp and the queue asks git again.
+ */
+interface IndexKnowledge {
+  stamp: string;
+  clean: boolean;
+}
+
 export class CommitQueue {
   private tail: Promise<unknown> = Promise.resolve();
+  private index: IndexKnowledge | undefined;
 
   constructor(readonly dir: string) {}
 
@@ -38,7 +52,13 @@ export class CommitQueue {
 
   /** Commits the task's changed outputs; null when none of them changed. */
   commitTask(request: TaskCommitRequest): Promise<CommitInfo | null> {
-    return this.run(() => commitOutputs(this.dir, request));
+    return this.run(async () => {
+      const known = this.index;
+      this.index = undefined; // until this commit has finished and says what it left
+      const result = await commitOutputs(this.dir, request, known);
+      this.index = result.index;
+      return result.commit;
+    });
   }
 
   /** Resolves once every queued operation has finished. */
@@ -51,31 +71,98 @@ export class CommitQueue {
  * Two or three git processes. When every output is a plain path naming an existing file,
  * one `add --verbose` of exactly those paths stages them and names the ones that changed.
  * Otherwise `status` (limited to the outputs' literal directories) finds the changed
- * paths the globs match and `add` stages exactly those. Then `commit` of exactly those
- * paths (the pathspec after `commit --` keeps anything else in the index, such as
- * something the user staged, out of the commit); its summary line, printed with
- * unabbreviated ids, gives the new sha, so no `rev-parse` is needed.
+ * paths the globs match and `add` stages exactly those. Then `commit`; its summary line,
+ * printed with unabbreviated ids, gives the new sha, so no `rev-parse` is needed.
+ *
+ * When nothing else was staged before the `add` (the usual case), a plain `commit` of the
+ * whole index commits exactly the task's paths and needs no temporary index; its file
+ * count is checked against the paths staged, and should anything else have slipped in it
+ * is undone (`reset --soft`) and made again the other way. When something else is staged
+ * (or the queue cannot tell), `commit -- <paths>` keeps it out of the commit and staged.
+ * Whether anything else is staged is known from the queue's previous commit while the
+ * index file is unchanged since; otherwise one `diff --cached` asks (the run's first
+ * commit, or after anything else wrote the index).
  */
-async function commitOutputs(dir: string, request: TaskCommitRequest): Promise<CommitInfo | null> {
+async function commitOutputs(
+  dir: string,
+  request: TaskCommitRequest,
+  known: IndexKnowledge | undefined,
+): Promise<{ commit: CommitInfo | null; index: IndexKnowledge | undefined }> {
   const message = taskCommitMessage(request); // first, so a bad trailer fails even with nothing to commit
+  let clean = await indexIsClean(dir, known);
   const literal = await stageLiteralOutputs(dir, request.outputs);
   const files = literal?.changed ?? (await stageMatchingChanges(dir, request.outputs));
-  if (files.length === 0) return null;
+  // Nothing committed: the index holds what it held, apart from entries equal to HEAD.
+  if (files.length === 0) return { commit: null, index: await knowledgeAfter(dir, clean) };
   const commitPaths = literal?.paths ?? files;
   const author = { name: request.agent, email: agentEmail(request.agent) };
+  const commit = (paths: string[]): Promise<string> => runCommit(dir, [...commitArgs(message, author), ...(paths.length > 0 ? ['--', ...paths] : [])]);
   let summary: string;
-  try {
-    summary = await gitRaw(dir, ['-c', 'core.abbrev=no', ...commitArgs(message, author), '--', ...commitPaths]);
-  } catch (error) {
-    summary = (error as Error).message;
-    if (!NOTHING_TO_COMMIT.test(summary)) throw error;
+  if (clean) {
+    summary = await commit([]);
+    const count = committedFileCount(summary);
+    if (summary.startsWith('[') && count !== files.length) {
+      // More than the task's files: something was staged since the check. Take the commit
+      // back (the index keeps everything staged) and commit only the task's paths.
+      await gitRaw(dir, summary.includes('(root-commit)') ? ['update-ref', '-d', 'HEAD'] : ['reset', '--soft', '--quiet', 'HEAD~1']);
+      clean = false;
+      summary = await commit(commitPaths);
+    }
+  } else {
+    summary = await commit(commitPaths);
   }
-  // The paths were staged but hold what HEAD holds (changed back since `status`). Git
-  // says so on stdout with exit code 1, which simple-git does not always treat as failure.
-  if (!summary.startsWith('[') && NOTHING_TO_COMMIT.test(summary)) return null;
+  // The paths were staged but hold what HEAD holds (changed back since `status`).
+  if (!summary.startsWith('[') && NOTHING_TO_COMMIT.test(summary)) return { commit: null, index: await knowledgeAfter(dir, clean) };
   const sha = commitShaFromSummary(summary) ?? (await headSha(dir));
   if (!sha) throw new Error(`git commit for ${request.taskId} left no HEAD in ${dir}`);
-  return { sha, message, files };
+  return { commit: { sha, message, files }, index: await knowledgeAfter(dir, clean) };
+}
+
+/** `git commit` with unabbreviated ids; "nothing to commit" (exit 1) comes back as the summary. */
+async function runCommit(dir: string, args: string[]): Promise<string> {
+  try {
+    return await gitRaw(dir, ['-c', 'core.abbrev=no', ...args]);
+  } catch (error) {
+    const text = (error as Error).message;
+    if (!NOTHING_TO_COMMIT.test(text)) throw error;
+    return text;
+  }
+}
+
+/** ` 2 files changed, …` in a commit summary; undefined when absent. */
+function committedFileCount(summary: string): number | undefined {
+  const match = /^ (\d+) files? changed/m.exec(summary);
+  return match ? Number(match[1]) : undefined;
+}
+
+/**
+ * Whether the index holds nothing HEAD does not (nothing staged), before this task stages
+ * its paths: what the queue's last commit left when the index file is still that one,
+ * else git's answer. Undefined (commit with paths, as always safe) when the index file
+ * cannot be read, e.g. `.git` is a link to another directory.
+ */
+async function indexIsClean(dir: string, known: IndexKnowledge | undefined): Promise<boolean | undefined> {
+  const stamp = await indexStamp(dir);
+  if (stamp === undefined) return undefined;
+  if (known?.stamp === stamp) return known.clean;
+  const staged = await gitRaw(dir, ['diff', '--cached', '--name-only', '-z']);
+  return staged.length === 0;
+}
+
+async function knowledgeAfter(dir: string, clean: boolean | undefined): Promise<IndexKnowledge | undefined> {
+  if (clean === undefined) return undefined;
+  const stamp = await indexStamp(dir);
+  return stamp === undefined ? undefined : { stamp, clean };
+}
+
+/** Identifies one version of `.git/index`: git writes a new file (lock, then rename) each time. */
+async function indexStamp(dir: string): Promise<string | undefined> {
+  try {
+    const info = await stat(path.join(dir, '.git', 'index'), { bigint: true });
+    return `${info.dev}:${info.ino}:${info.size}:${info.mtimeNs}:${info.ctimeNs}`;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Stages the changed paths among those the globs match (deletions too); returns them sorted. */
@@ -138,27 +225,6 @@ export function commitShaFromSummary(summary: string): string | undefined {
   const first = summary.split('\n', 1)[0] ?? '';
   const match = /^\[.* ([0-9a-f]{40}|[0-9a-f]{64})\]/.exec(first);
   return match?.[1];
-}
-
-/**
- * The literal paths the globs live under (`triton_models/vae/1` for
- * `triton_models/vae/1/*.py`, the path itself for a glob without wildcards), so `git
- * status` need not walk the whole workspace; no limit when any glob starts with one.
- */
-function outputDirectories(globs: readonly string[]): string[] | undefined {
-  const dirs = new Set<string>();
-  for (const glob of globs) {
-    const segments = glob
-      .replace(/^\.\//, '')
-      .split('/')
-      .filter((s) => s !== '' && s !== '.');
-    const firstWild = segments.findIndex((s) => /[*?[{\\]/.test(s));
-    // A glob without wildcards names the path itself.
-    const literal = firstWild === -1 ? segments : segments.slice(0, firstWild);
-    if (literal.length === 0) return undefined;
-    dirs.add(literal.join('/'));
-  }
-  return [...dirs];
 }
 
 /** `T013: <title>`, a blank line, then the trailers findTaskCommits reads back. */

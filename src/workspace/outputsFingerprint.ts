@@ -6,10 +6,15 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { compileGlob } from '../util/glob.js';
 import { gitRaw } from './git.js';
+import { outputDirectories } from './outputDirectories.js';
 
 export async function outputsFingerprint(dir: string, globs: string[]): Promise<string> {
   const matchers = globs.map((glob) => compileGlob(glob));
-  const listed = await gitRaw(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard']);
+  // Only under the globs' literal directories: listing the whole workspace after every
+  // turn costs more the more tasks have written. `:(literal)` so a name means itself.
+  const under = outputDirectories(globs);
+  const pathspec = under ? ['--', ...under.map((d) => `:(literal)${d}`)] : [];
+  const listed = await gitRaw(dir, ['ls-files', '-z', '--cached', '--others', '--exclude-standard', ...pathspec]);
   const files = [...new Set(listed.split('\0').filter(Boolean))].filter((file) => matchers.some((m) => m(file))).sort();
   const hash = createHash('sha256');
   for (const file of files) {

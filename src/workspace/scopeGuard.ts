@@ -3,7 +3,7 @@
 // commit, the guard compares the workspace with what the task may touch and puts HEAD
 // back where the runner left it. What it finds fails the task, with a list.
 import { compileGlob } from '../util/glob.js';
-import { listChangedPaths, type ChangedPath } from './changedPaths.js';
+import { listChangedPaths, readWorkspaceStatus, type ChangedPath } from './changedPaths.js';
 import { gitRaw, headSha, LOCK_FILE_NAME } from './git.js';
 
 export interface ScopeViolation {
@@ -39,9 +39,17 @@ export class ScopeGuard {
    * match none of `allowedOutputs`. Run it in the commit queue, so no commit interleaves.
    */
   async check(allowedOutputs: readonly string[]): Promise<ScopeViolation | undefined> {
-    const headMoved = await this.restoreHead();
+    // One `status` tells HEAD, its branch and the changes; only when HEAD looks moved are
+    // they asked for one by one (and the changes listed again after HEAD is put back).
+    const status = await readWorkspaceStatus(this.dir);
+    let changes = status.changes;
+    let headMoved: string | undefined;
+    if (status.head !== this.expectedHead || status.branch !== this.branchRef) {
+      headMoved = await this.restoreHead();
+      if (headMoved) changes = await listChangedPaths(this.dir);
+    }
     const allowed = allowedOutputs.map(compileGlob);
-    const outOfScope = (await listChangedPaths(this.dir)).filter(
+    const outOfScope = changes.filter(
       (change) => change.path !== LOCK_FILE_NAME && !this.preexisting.has(change.path) && !allowed.some((matches) => matches(change.path)),
     );
     if (!headMoved && outOfScope.length === 0) return undefined;

@@ -22,6 +22,22 @@ const request = (n: number) => ({
   outputs: [`triton_models/m${n}/**`],
 });
 
+/** The git commands `operation` ran (GIT_TRACE), without git's own `maintenance`, each with its whole trace entry. */
+async function tracedGit<T>(operation: () => Promise<T>): Promise<{ result: T; commands: { name: string; line: string }[] }> {
+  const trace = path.join(tempDir('ft-trace-'), 'trace.log');
+  process.env.GIT_TRACE = trace;
+  const result = await operation().finally(() => delete process.env.GIT_TRACE);
+  // One record per trace entry: a commit's message spans several lines, its pathspec follows it.
+  const commands = readFileSync(trace, 'utf8')
+    .split(/\n(?=\d{2}:\d{2}:\d{2}\.\d+ )/)
+    .flatMap((line) => {
+      const name = /trace: built-in: git (\w+)/.exec(line)?.[1];
+      // (git commit itself may start `git maintenance run --auto`; that one is git's, not ours.)
+      return name && name !== 'maintenance' ? [{ name, line }] : [];
+    });
+  return { result, commands };
+}
+
 describe('CommitQueue', () => {
   let dir: string;
   beforeEach(async () => {
@@ -128,17 +144,19 @@ describe('CommitQueue', () => {
 
     git(dir, 'add', 'user.txt');
     writeTree(dir, { 'cfg/b.pbtxt': 'b2\n' });
-    // Two git commands for a changed plain-path output: add and commit, no status.
-    const trace = path.join(tempDir('ft-trace-'), 'trace.log');
-    process.env.GIT_TRACE = trace;
-    const second = await queue.commitTask({ ...request(8), outputs }).finally(() => delete process.env.GIT_TRACE);
-    const commands = readFileSync(trace, 'utf8')
-      .split('\n')
-      .flatMap((line) => /trace: built-in: git (\w+)/.exec(line)?.[1] ?? []);
-    // (git commit itself may start `git maintenance run --auto`; that one is git's, not ours.)
-    expect(commands.filter((command) => command !== 'maintenance')).toEqual(['add', 'commit']);
+    // The user's `add` wrote the index since the queue's last commit, so the queue asks
+    // once whether anything is staged, then adds and commits (with the paths: user.txt is).
+    const { result: second, commands } = await tracedGit(() => queue.commitTask({ ...request(8), outputs }));
+    expect(commands.map((c) => c.name)).toEqual(['diff', 'add', 'commit']);
+    expect(commands[2]!.line).toContain(' -- ');
     expect(second!.files).toEqual(['cfg/b.pbtxt']);
     expect(git(dir, 'show', '--name-status', '--format=', second!.sha).trim()).toBe('M\tcfg/b.pbtxt');
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('user.txt');
+    // Nothing else touched the index since: two git commands, no status, no diff.
+    writeTree(dir, { 'cfg/a.pbtxt': 'a2\n' });
+    const { result: third, commands: thirdCommands } = await tracedGit(() => queue.commitTask({ ...request(8), outputs }));
+    expect(thirdCommands.map((c) => c.name)).toEqual(['add', 'commit']);
+    expect(git(dir, 'show', '--name-status', '--format=', third!.sha).trim()).toBe('M\tcfg/a.pbtxt');
     expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('user.txt');
     expect(await queue.commitTask({ ...request(8), outputs })).toBeNull();
 
@@ -148,7 +166,60 @@ describe('CommitQueue', () => {
     // An ignored path is not an output change (git refuses to add it).
     writeTree(dir, { '.gitignore': 'ignored.txt\n', 'ignored.txt': 'x\n' });
     expect(await queue.commitTask({ ...request(8), outputs: ['ignored.txt'] })).toBeNull();
-    expect(await headSha(dir)).toBe(second!.sha);
+    expect(await headSha(dir)).toBe(third!.sha);
+  });
+
+  it('commits the whole index (no temporary index) while nothing else is staged, and keeps a file the user stages mid-run staged', async () => {
+    const queue = new CommitQueue(dir);
+    writeTree(dir, { 'out/a.txt': 'a\n' });
+    const first = await queue.commitTask({ ...request(1), outputs: ['out/a.txt'] });
+    expect(git(dir, 'show', '--name-only', '--format=', first!.sha).trim()).toBe('out/a.txt');
+
+    // Index unchanged since the queue's commit and nothing staged: add, then a plain commit.
+    writeTree(dir, { 'out/b.txt': 'b\n', 'notes.txt': 'not an output\n' });
+    const plain = await tracedGit(() => queue.commitTask({ ...request(2), outputs: ['out/b.txt'] }));
+    expect(plain.commands.map((c) => c.name)).toEqual(['add', 'commit']);
+    expect(plain.commands[1]!.line).not.toContain(' -- ');
+    expect(git(dir, 'show', '--name-only', '--format=', plain.result!.sha).trim()).toBe('out/b.txt');
+    expect(plain.result!.message).toMatch(/\nTask: T002\nAgent: agent-2\n/);
+    expect(git(dir, 'log', '-1', '--format=%(trailers:key=Task,valueonly)').trim()).toBe('T002');
+
+    // The user stages a file between two tasks: it is not committed and stays staged.
+    writeTree(dir, { 'mine.txt': 'mine\n', 'out/c.txt': 'c\n', 'out/d/e.txt': 'e\n' });
+    git(dir, 'add', 'mine.txt');
+    const withUser = await tracedGit(() => queue.commitTask({ ...request(3), outputs: ['out/c.txt', 'out/d/*.txt'] }));
+    expect(withUser.commands.map((c) => c.name)).toEqual(['diff', 'status', 'add', 'commit']);
+    expect(git(dir, 'show', '--name-only', '--format=', withUser.result!.sha).trim().split('\n').sort()).toEqual(['out/c.txt', 'out/d/e.txt']);
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('mine.txt');
+    writeTree(dir, { 'out/f.txt': 'f\n' });
+    const stillStaged = await queue.commitTask({ ...request(4), outputs: ['out/f.txt'] });
+    expect(git(dir, 'show', '--name-only', '--format=', stillStaged!.sha).trim()).toBe('out/f.txt');
+    expect(git(dir, 'diff', '--cached', '--name-only').trim()).toBe('mine.txt');
+
+    // Once the user unstages it, the queue notices (the index changed) and commits plainly again.
+    git(dir, 'reset', '--quiet', '--', 'mine.txt');
+    writeTree(dir, { 'out/g.txt': 'g\n' });
+    const again = await tracedGit(() => queue.commitTask({ ...request(5), outputs: ['out/g.txt'] }));
+    expect(again.commands.map((c) => c.name)).toEqual(['diff', 'add', 'commit']);
+    expect(again.commands[2]!.line).not.toContain(' -- ');
+    expect(git(dir, 'show', '--name-only', '--format=', again.result!.sha).trim()).toBe('out/g.txt');
+    expect(git(dir, 'status', '--porcelain', '-uall').trim().split('\n').sort()).toEqual(['?? mine.txt', '?? notes.txt']);
+    expect([...(await findTaskCommits(dir)).keys()].sort()).toEqual(['T001', 'T002', 'T003', 'T004', 'T005']);
+  });
+
+  it('takes a plain commit back and commits the paths when it holds a different number of files than were staged', async () => {
+    const queue = new CommitQueue(dir);
+    writeTree(dir, { 'out/a.txt': 'the same content, long enough to be a rename\n' });
+    const first = await queue.commitTask({ ...request(1), outputs: ['out/*.txt'] });
+    // A move: two staged paths, which git's summary counts as one renamed file.
+    rmSync(path.join(dir, 'out/a.txt'));
+    writeTree(dir, { 'out/b.txt': 'the same content, long enough to be a rename\n' });
+    const moved = await tracedGit(() => queue.commitTask({ ...request(1), outputs: ['out/*.txt'] }));
+    expect(moved.commands.map((c) => c.name)).toEqual(['status', 'add', 'commit', 'reset', 'commit']);
+    expect(moved.result!.files).toEqual(['out/a.txt', 'out/b.txt']);
+    expect(git(dir, 'rev-parse', `${moved.result!.sha}~1`).trim()).toBe(first!.sha);
+    expect(git(dir, 'show', '--name-status', '--no-renames', '--format=', moved.result!.sha).trim().split('\n')).toEqual(['D\tout/a.txt', 'A\tout/b.txt']);
+    expect(git(dir, 'status', '--porcelain', '-uall').trim()).toBe('');
   });
 
   it('reads the full commit id from the summary line git prints', () => {
