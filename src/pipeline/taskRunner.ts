@@ -81,6 +81,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
   const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
   const at = (): string => deps.now().toISOString();
   const inFlight = new Set<string>();
+  /** Tasks interrupted in this run: their outputs stay in the workspace for --resume, and are not stray. */
+  const leftInPlace = new Set<string>();
   /** Per task, the hash of its outputs being taken after its latest turn. */
   const fingerprints = new Map<string, Promise<void>>();
   const noteOutputs = (task: TaskSpec): void => {
@@ -98,7 +100,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
   /** Out-of-scope changes fail the task. Tasks running alongside may write their own outputs meanwhile. */
   const checkScope = async (task: TaskSpec): Promise<TaskOutcome | undefined> => {
     // The outputs allowed are read when the check runs (in the queue), not when it is queued.
-    const allowedNow = (): string[] => [...new Set([task.id, ...inFlight])].flatMap((id) => specs.get(id)?.outputs ?? []);
+    const allowedNow = (): string[] => [...new Set([task.id, ...inFlight, ...leftInPlace])].flatMap((id) => specs.get(id)?.outputs ?? []);
     const violation = await deps.commitQueue.run(() => deps.scopeGuard.check(allowedNow()));
     if (!violation) return undefined;
     violations.set(task.id, violation);
@@ -228,7 +230,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     return { state: 'succeeded', reason: 'outputs identical to the last commit; nothing to commit' };
   };
 
-  return async (scheduled, ctx) => {
+  const runScheduled = async (scheduled: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome> => {
     let outcome: TaskOutcome;
     inFlight.add(scheduled.id);
     try {
@@ -241,11 +243,22 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
     } catch (error) {
       outcome = { state: 'failed', reason: (error as Error).message };
     } finally {
-      inFlight.delete(scheduled.id);
       await fingerprints.get(scheduled.id);
       fingerprints.delete(scheduled.id);
     }
-    // Interrupted work stays in place for --resume; failed work is set aside.
+    try {
+      await setAsideIfFailed(scheduled, outcome);
+    } finally {
+      // Only now: until its outputs are committed or set aside they are still this task's, and a
+      // scope check of a task running alongside must not take them for stray changes.
+      if (outcome.state === 'interrupted') leftInPlace.add(scheduled.id);
+      inFlight.delete(scheduled.id);
+    }
+    return outcome;
+  };
+
+  /** Interrupted work stays in place for --resume; failed work is set aside. */
+  const setAsideIfFailed = async (scheduled: SchedulableTask, outcome: TaskOutcome): Promise<void> => {
     if (outcome.state === 'failed') {
       const task = specs.get(scheduled.id) as TaskSpec;
       const destination = path.join(deps.failedOutputsDir, task.id);
@@ -272,6 +285,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
         });
       }
     }
-    return outcome;
   };
+
+  return runScheduled;
 }
