@@ -22,14 +22,14 @@ export async function checkRunRequest(options: RunOptions): Promise<RunRequest> 
   const { graph, agents, problems } = await loadProject({ graphFile: options.graphFile, agentsDir: options.agentsDir });
   if (!graph || problems.some((p) => p.severity === 'error')) throw new ConfigError(problems);
   if (options.resume && options.tasks?.length) {
-    throw new UserError('--resume and --task cannot be combined', 'Resume the run first, then rerun single tasks.');
+    throw new UserError('a resumed run cannot also select tasks', 'Resume the run first, then rerun single tasks.', 'run.resume-with-tasks');
   }
   // Before the lock and the workspace: a typo must not `git init` a fresh workspace.
   if (options.tasks?.length) assertKnownTasks(graph, options.tasks);
   const analysis = analyzeGraph(graph);
   const concurrency = options.concurrency ?? defaultConcurrency(analysis.width);
   if (!Number.isInteger(concurrency) || concurrency < 1) {
-    throw new UserError(`--concurrency must be a whole number of at least 1, not ${concurrency}`);
+    throw new UserError(`concurrency must be a whole number of at least 1, not ${concurrency}`, undefined, 'run.concurrency');
   }
   const prices = new PriceBook([LIST_PRICES, graph.defaults.pricing ?? {}, options.prices ?? {}]);
   assertBudgetEnforceable(options, graph, agents, prices);

@@ -20,8 +20,8 @@ import type { TaskCommitRef } from './taskRunner.js';
 import { assertUsableDirectory } from './usableDirectory.js';
 
 export function assertUsableRunDirectories(workspaceDir: string, reportsDir: string): void {
-  assertUsableDirectory(workspaceDir, 'the workspace', '--workspace');
-  assertUsableDirectory(reportsDir, 'the reports directory', '--reports');
+  assertUsableDirectory(workspaceDir, 'the workspace', 'workspace.unusable');
+  assertUsableDirectory(reportsDir, 'the reports directory', 'reports.unusable');
 }
 
 export interface LockedWorkspace {
@@ -85,7 +85,8 @@ async function assertUsableWorkspace(dir: string): Promise<void> {
   if (entries.length > 0) {
     throw new UserError(
       `the workspace ${dir} is not a git repository and is not empty (${entries.slice(0, 5).join(', ')}${entries.length > 5 ? ', …' : ''})`,
-      'Point --workspace at an empty folder or at a workspace flux-triton created.',
+      'Use an empty folder or a workspace flux-triton created.',
+      'workspace.not-empty',
     );
   }
 }
