@@ -2,10 +2,8 @@
 // decide the scope, then let the scheduler drive one agent session per task while the
 // event subscribers record everything. The CLI is a thin layer over this function; each
 // step lives in its own file (runRequest, runWorkspace, providerLifecycle, resume/,
-// runEvents, executeRun).
+// runEvents, startTaskRunner, executeRun).
 import path from 'node:path';
-import { resolvePython } from '../verify/python.js';
-import { CommitQueue, ScopeGuard } from '../workspace/index.js';
 import type { RunOptions, RunSummary } from './options.js';
 import { startProvider } from './providerLifecycle.js';
 import { freshRunPlan, loadResumePoint, planResume } from './resume/index.js';
@@ -15,8 +13,7 @@ import { announceRun, wireRunEvents } from './runEvents.js';
 import { checkRunRequest } from './runRequest.js';
 import { assertUsableRunDirectories, lockWorkspace, prepareRunWorkspace, readTaskCommits } from './runWorkspace.js';
 import { selectTasks, type RunScope } from './scope.js';
-import { buildSharedContext } from './sharedContext.js';
-import { createTaskRunner } from './taskRunner.js';
+import { startTaskRunner } from './startTaskRunner.js';
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
@@ -53,29 +50,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       taskCommits,
       now,
     });
-    const runTask = createTaskRunner({
-      graph,
-      agents,
-      workspaceDir,
-      runId,
-      provider,
-      sharedContext: await buildSharedContext(graph),
-      cliModel: options.model,
-      python: resolvePython(env, options.projectRoot ?? process.cwd()),
-      env,
-      commitQueue: new CommitQueue(workspaceDir),
-      scopeGuard: await ScopeGuard.open(workspaceDir),
-      editedOnResume: new Set(resume.editedLeftovers.map((e) => e.task)),
-      taskCommits,
-      histories: resume.histories,
-      sessionIds: resume.sessionIds,
-      force: options.force ?? false,
-      failedOutputsDir: path.join(runDir, 'failed'),
-      forced: scope.forced,
-      emit: events.emit,
-      now,
-      stopBeforeTurn: (task) => events.budget.stopReason(task),
-    });
+    const runTask = await startTaskRunner(options, { graph, agents, workspaceDir, runId, runDir, provider, env, resume, taskCommits, scope, events, now });
     const result = await executeRun(options, { runId, runDir, graph, concurrency, scope, now }, events, runTask);
     return {
       runId,
