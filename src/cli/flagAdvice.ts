@@ -13,6 +13,15 @@ const ADVICE: Readonly<Record<string, string>> = {
   'report.unknown-task': 'pass one of them with `--task ID`',
   'report.unknown-phase': 'pass one of them with `--phase ID`',
   'provider.no-key': 'run offline with `--provider scripted`',
+  'provider.no-agent-sdk': 'or choose another provider: `--provider anthropic` or `--provider scripted`',
+  'workspace.unusable': 'pass another one with `--workspace DIR`',
+  'workspace.not-empty': 'pass it with `--workspace DIR`',
+  'reports.unusable': 'pass another one with `--reports DIR`',
+  'run.resume-with-tasks': '--resume and --task cannot be combined: drop --task',
+  'run.concurrency': 'pass `--concurrency N` with N of at least 1',
+  'run.needs-unbuilt': 'select them too with `--task ID`, or run the whole graph with `flux-triton run`',
+  'scripted.faults': 'the file is the one given to `--scripted-faults`',
+  'scripted.latency': 'give it with `--scripted-latency MS|FILE`',
 };
 
 /** The CLI's advice for an error or problem code, if it has any. */

@@ -46,10 +46,7 @@ export function selectTasks(
     }
   }
   if (problems.length > 0) {
-    throw new UserError(
-      problems.join('\n'),
-      `Run it first: flux-triton run --task ${[...missing].join(' --task ')}  (or run the whole graph with flux-triton run)`,
-    );
+    throw new UserError(problems.join('\n'), `Run ${[...missing].join(', ')} first, or the whole graph.`, 'run.needs-unbuilt');
   }
   const initial: Record<string, InitialState> = {};
   for (const task of graph.tasks) if (!selected.has(task.id)) initial[task.id] = 'skip';

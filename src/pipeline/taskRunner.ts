@@ -1,15 +1,14 @@
 // One task from start to commit: the cache check, the agent session, verify and the
-// repair loop in the same conversation, then exactly one commit of the task's outputs.
+// repair loop in the same conversation (task/verifyAndRepair), then exactly one commit of
+// the task's outputs (task/commitTask); failed work is set aside afterwards.
 import type Anthropic from '@anthropic-ai/sdk';
 import path from 'node:path';
 import { buildTaskMessage, resolveModel, type Provider } from '../agent/index.js';
 import type { SessionOutcome, TurnRecord } from '../agent/types.js';
-import { addUsage, zeroUsage } from '../agent/usage.js';
 import type { AgentDefinition, TaskGraph, TaskSpec } from '../config/types.js';
 import type { RunEvent } from '../events/types.js';
 import type { SchedulableTask, TaskContext, TaskOutcome } from '../scheduler/index.js';
 import { checkEnvironment } from '../verify/commandCheck.js';
-import { checksPassed, formatRepairMessage, runChecks } from '../verify/runChecks.js';
 import {
   describeViolation,
   outputsFingerprint,
@@ -21,8 +20,11 @@ import {
 } from '../workspace/index.js';
 import { outputsChangedSince } from './cache.js';
 import { computeInputHash } from './inputHash.js';
-import { outputsHoldingSecrets, redactedCopy } from './secretScan.js';
+import { redactedCopy } from './secretScan.js';
 import { collectNeededFiles } from './neededFiles.js';
+import { commitTask } from './task/commitTask.js';
+import { UsageMeter } from './task/usageMeter.js';
+import { sessionFailure, verifyAndRepair } from './task/verifyAndRepair.js';
 
 export interface TaskCommitRef {
   sha: string;
@@ -69,14 +71,6 @@ export function formatWait(ms: number): string {
   return ms < 10_000 ? `${Math.round(ms / 100) / 10} s` : `${Math.round(ms / 1000)} s`;
 }
 
-function sessionFailure(outcome: SessionOutcome, when: string): TaskOutcome {
-  if (outcome.reason === 'aborted') return { state: 'interrupted', reason: `interrupted ${when}` };
-  // A spending limit pauses the task at a turn boundary; `run --resume` continues it.
-  if (outcome.reason === 'spending_limit') return { state: 'interrupted', reason: `${outcome.message} (${when})` };
-  const detail = outcome.message ? `: ${outcome.message}` : '';
-  return { state: 'failed', reason: `agent session ended with ${outcome.reason} ${when}${detail}` };
-}
-
 export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, ctx: TaskContext) => Promise<TaskOutcome> {
   const specs = new Map(deps.graph.tasks.map((t) => [t.id, t]));
   const at = (): string => deps.now().toISOString();
@@ -120,7 +114,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       return { state: 'cached', reason: `inputs unchanged since ${previous.sha.slice(0, 7)}` };
     }
 
-    let usage = zeroUsage();
+    const usage = new UsageMeter(task.id, model, deps.emit, deps.now);
     const history = deps.histories.get(task.id);
     const session = deps.provider.session({
       model,
@@ -138,7 +132,7 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       turnsSoFar: history?.filter((message) => message.role === 'assistant').length,
       ...(deps.stopBeforeTurn ? { stopBeforeTurn: () => deps.stopBeforeTurn?.(task.id) } : {}),
       onTurn: (turn: TurnRecord) => {
-        usage = addUsage(usage, turn.usage);
+        usage.add(turn.usage);
         deps.emit({ type: 'task:turn', at: at(), task: task.id, turn });
         noteOutputs(task);
       },
@@ -156,78 +150,26 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       },
     });
 
-    const reportUsage = (): void => deps.emit({ type: 'task:usage', at: at(), task: task.id, usage: { ...usage }, model });
-
-    let outcome: SessionOutcome;
-    if (deps.histories.has(task.id)) {
-      outcome = await session.resume();
-    } else {
-      const needed = await collectNeededFiles(
-        deps.workspaceDir,
-        task.needs.map((id) => specs.get(id) as TaskSpec),
-      );
-      outcome = await session.run(buildTaskMessage(task, needed));
-    }
-    if (outcome.reason !== 'end_turn') {
-      reportUsage();
-      return sessionFailure(outcome, 'before verification');
-    }
-
-    const maxRepairs = task.repairAttempts ?? deps.graph.defaults.repairAttempts;
-    for (let attempt = 0; ; attempt++) {
-      ctx.setState('verifying');
-      const results = await runChecks(task.verify, { workspaceDir: deps.workspaceDir, task, python: deps.python, signal: ctx.signal });
-      if (ctx.signal.aborted) {
-        reportUsage();
-        return { state: 'interrupted', reason: 'interrupted during verification' };
+    // The session and its repairs: usage is reported once when they are over, however they end.
+    try {
+      let outcome: SessionOutcome;
+      if (deps.histories.has(task.id)) {
+        outcome = await session.resume();
+      } else {
+        const needed = await collectNeededFiles(
+          deps.workspaceDir,
+          task.needs.map((id) => specs.get(id) as TaskSpec),
+        );
+        outcome = await session.run(buildTaskMessage(task, needed));
       }
-      const passed = checksPassed(results);
-      deps.emit({ type: 'task:verify', at: at(), task: task.id, attempt: { attempt, results, passed } });
-      if (passed) break;
-      if (attempt >= maxRepairs) {
-        reportUsage();
-        const failedNames = results.filter((r) => r.status === 'failed').map((r) => r.name);
-        return { state: 'failed', reason: `verification failed after ${maxRepairs} repair attempt(s): ${failedNames.join('; ')}` };
-      }
-      ctx.setState('repairing', `repair ${attempt + 1} of ${maxRepairs}`);
-      outcome = await session.run(formatRepairMessage(results, attempt + 1, maxRepairs));
-      if (outcome.reason !== 'end_turn') {
-        reportUsage();
-        return sessionFailure(outcome, `during repair ${attempt + 1}`);
-      }
+      if (outcome.reason !== 'end_turn') return sessionFailure(outcome, 'before verification');
+      const maxRepairs = task.repairAttempts ?? deps.graph.defaults.repairAttempts;
+      const unverified = await verifyAndRepair({ task, session, ctx, workspaceDir: deps.workspaceDir, python: deps.python, maxRepairs, emit: deps.emit, at });
+      if (unverified) return unverified;
+    } finally {
+      usage.settle();
     }
-
-    reportUsage();
-    const outOfScope = await checkScope(task);
-    if (outOfScope) return outOfScope;
-    const holdingSecrets = await outputsHoldingSecrets(deps.workspaceDir, task.outputs, deps.env);
-    if (holdingSecrets.length > 0) {
-      return {
-        state: 'failed',
-        reason: `outputs hold the value of a secret from the runner's environment (${holdingSecrets.join(', ')}): not committed; set aside with the value redacted`,
-      };
-    }
-    const commit = await deps.commitQueue.commitTask({
-      taskId: task.id,
-      title: task.title,
-      agent: agent.name,
-      model,
-      runId: deps.runId,
-      tokens: usage.inputTokens + usage.outputTokens + usage.cacheCreationInputTokens + usage.cacheReadInputTokens,
-      outputs: task.outputs,
-      trailers: {
-        'Input-Hash': inputHash,
-        ...(deps.editedOnResume?.has(task.id) ? { 'Resumed-With-Edits': 'outputs were edited by hand while the run was stopped' } : {}),
-      },
-    });
-    if (commit) {
-      deps.scopeGuard.committed(commit.sha);
-      deps.taskCommits.set(task.id, { sha: commit.sha, inputHash, runId: deps.runId });
-      deps.emit({ type: 'task:commit', at: at(), task: task.id, commit });
-      return { state: 'succeeded' };
-    }
-    // Same bytes as already committed: the task still succeeded, and its last commit stands.
-    return { state: 'succeeded', reason: 'outputs identical to the last commit; nothing to commit' };
+    return commitTask(deps, { task, agent, model, inputHash, tokens: usage.totalTokens, checkScope });
   };
 
   const runScheduled = async (scheduled: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome> => {

@@ -7,10 +7,10 @@ import { UserError } from '../errors.js';
 
 /**
  * Throws a UserError unless `dir` is a writable directory or can be created as one.
- * `role` names it in the message ("the workspace"), `flag` in the hint ("--workspace").
+ * `role` names it in the message ("the workspace"); `code` lets the CLI name its flag.
  */
-export function assertUsableDirectory(dir: string, role: string, flag: string): void {
-  const hint = `Point ${flag} at a folder that exists or can be created, and that you can write to.`;
+export function assertUsableDirectory(dir: string, role: string, code: string): void {
+  const hint = `Use a folder that exists or can be created, and that you can write to.`;
   // The path itself, then each ancestor up to the first that exists.
   for (let current = dir; ; current = path.dirname(current)) {
     const info = statIfAny(current);
@@ -19,6 +19,7 @@ export function assertUsableDirectory(dir: string, role: string, flag: string): 
         throw new UserError(
           current === dir ? `${role} ${dir} is a file, not a directory` : `${role} ${dir} cannot be created: ${current} is a file, not a directory`,
           hint,
+          code,
         );
       }
       try {
@@ -28,6 +29,7 @@ export function assertUsableDirectory(dir: string, role: string, flag: string): 
         throw new UserError(
           `${role} ${dir} is not writable: ${current} ${code === 'EROFS' ? 'is on a read-only filesystem' : 'does not allow writing'} (${code})`,
           hint,
+          code,
         );
       }
       return;

@@ -16,7 +16,7 @@ describe('createProvider', () => {
     const provider = await createProvider({ env: {}, scriptsDir: await makeTree(), goldenDir: await makeTree() });
     try {
       expect(provider.kind).toBe('scripted');
-      expect(provider.describe()).toMatch(/scripted \(offline, no ANTHROPIC_API_KEY is set\).*127\.0\.0\.1.*--provider anthropic/);
+      expect(provider.describe()).toMatch(/scripted \(offline, no ANTHROPIC_API_KEY is set\).*127\.0\.0\.1.*the anthropic provider/);
     } finally {
       await provider.close();
     }
@@ -25,7 +25,7 @@ describe('createProvider', () => {
   it('defaults to anthropic with a key, without ever printing the key', async () => {
     const provider = await createProvider({ env: { ANTHROPIC_API_KEY: FAKE_KEY }, scriptsDir: '', goldenDir: '' });
     expect(provider.kind).toBe('anthropic');
-    expect(provider.describe()).toMatch(/anthropic .*--provider scripted/);
+    expect(provider.describe()).toMatch(/anthropic .*The scripted provider replays/);
     expect(provider.describe()).not.toContain('SECRET123');
   });
 

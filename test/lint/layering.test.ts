@@ -39,6 +39,27 @@ describe('module layering (biome.jsonc)', () => {
     expect(events.output).toContain('layering: src/events');
   });
 
+  it('keeps cost/ and import/ in their places', () => {
+    const cost = lintAs('src/cost/x.ts', "import { executeGraph } from '../scheduler/executeGraph.js';\nexport const y = executeGraph;\n");
+    expect(cost.code).not.toBe(0);
+    expect(cost.output).toContain('layering: src/cost may import only');
+
+    const specKit = lintAs('src/import/specKit/x.ts', "import { runPipeline } from '../../pipeline/runPipeline.js';\nexport const y = runPipeline;\n");
+    expect(specKit.code).not.toBe(0);
+    expect(specKit.output).toContain('layering: src/import may import only');
+
+    // The meter sits above events: events may read the price data, not the meter.
+    const events = lintAs('src/events/x.ts', "import { CostMeter } from '../cost/costMeter.js';\nexport const y = CostMeter;\n");
+    expect(events.output).toContain('layering: src/events');
+    const config = lintAs('src/config/x.ts', "import { parseSpecKit } from '../import/specKit/parse.js';\nexport const y = parseSpecKit;\n");
+    expect(config.output).toContain('layering: src/config');
+
+    expect(lintAs('src/events/x.ts', "import { formatUsd } from '../cost/formatUsd.js';\nexport const y = formatUsd;\n").code).toBe(0);
+    expect(lintAs('src/config/x.ts', "import { priceTableSchema } from '../cost/priceSchema.js';\nexport const y = priceTableSchema;\n").code).toBe(0);
+    expect(lintAs('src/cost/x.ts', "import type { RunEvent } from '../events/types.js';\nexport type Y = RunEvent;\n").code).toBe(0);
+    expect(lintAs('src/import/x.ts', "import type { TaskIdentity } from '../config/types.js';\nexport type Y = TaskIdentity;\n").code).toBe(0);
+  });
+
   it('allows imports downwards, and the shared data model (config/types) from anywhere', () => {
     expect(lintAs('src/pipeline/x.ts', "import { executeGraph } from '../scheduler/executeGraph.js';\nexport const y = executeGraph;\n").code).toBe(0);
     expect(lintAs('src/scheduler/x.ts', "import type { TaskIdentity } from '../config/types.js';\nexport type Y = TaskIdentity;\n").code).toBe(0);

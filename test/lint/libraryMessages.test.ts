@@ -1,7 +1,8 @@
 // Library layers speak in their own terms: their messages name no CLI flag (only the CLI
 // knows its flags). They tag errors with a code instead, and the CLI adds the flag advice
 // (src/cli/flagAdvice.ts). Comments may mention flags; string literals may not.
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/commandTable.js';
@@ -9,8 +10,13 @@ import { runCli } from '../../src/cli/runCli.js';
 import { captureIo } from '../cli/capture.js';
 
 const src = join(import.meta.dirname, '../../src');
-/** Layers already free of flags. (pipeline/ and agent/ still name some: see the issue's note.) */
-const LIBRARY_DIRS = ['config', 'graph', 'scheduler', 'workspace', 'report', 'events', 'triton', 'util'];
+/** Layers free of flags. cost/ and import/ still name some (the spending-limit notices, --agent-map, --sync-tasks). */
+const LIBRARY_DIRS = ['config', 'graph', 'scheduler', 'workspace', 'report', 'events', 'triton', 'util', 'pipeline', 'agent', 'verify'];
+/**
+ * Files of those layers that still build flag-naming text for cost/: the spending-limit
+ * refusal and notices, whose wording test/cost pins. They leave with cost/'s messages.
+ */
+const NOT_YET = ['pipeline/budgetCheck.ts', 'pipeline/runEvents.ts'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
@@ -23,7 +29,7 @@ describe('library messages', () => {
     const flags = new Set<string>();
     for (const entry of COMMANDS) for (const name of Object.keys((await entry.load()).default.options)) flags.add(`--${name}`);
     const offenders: string[] = [];
-    for (const file of LIBRARY_DIRS.flatMap((d) => tsFiles(join(src, d)))) {
+    for (const file of LIBRARY_DIRS.flatMap((d) => tsFiles(join(src, d))).filter((f) => !NOT_YET.includes(f.slice(src.length + 1)))) {
       const code = readFileSync(file, 'utf8')
         .split('\n')
         .filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line));
@@ -45,6 +51,19 @@ describe('library messages', () => {
     expect(io.out()).toContain(
       'error [config.agents-dir-not-found]: agents directory not found\n  hint: create it with one Markdown file per agent; or pass another directory with `--agents DIR`',
     );
+
+    // A run's folder problem: the library says what is wrong, the CLI names the flag.
+    const scratch = mkdtempSync(join(tmpdir(), 'advice-'));
+    writeFileSync(join(scratch, 'a-file'), '');
+    const run = captureIo(fixtures);
+    expect(
+      await runCli(
+        ['run', '--graph', 'tasks/graph.yaml', '--provider', 'scripted', '--workspace', join(scratch, 'a-file'), '--reports', join(scratch, 'reports')],
+        run,
+      ),
+    ).toBe(2);
+    rmSync(scratch, { recursive: true, force: true });
+    expect(run.err()).toMatch(/error: the workspace .*a-file is a file, not a directory\nhint: Use a folder .*\nhint: pass another one with `--workspace DIR`/);
 
     const report = captureIo(fixtures);
     expect(await runCli(['report', '--reports', 'no-such-reports'], report)).toBe(2);

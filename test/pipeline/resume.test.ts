@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../src/agent/types.js';
-import { conversationFromTurns } from '../../src/pipeline/resume.js';
+import { conversationFromTurns } from '../../src/pipeline/resume/resumePoint.js';
 
 const usage = { inputTokens: 0, outputTokens: 0, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
 

@@ -82,8 +82,9 @@ export function loadAgentSdk(): Promise<AgentSdk> {
     } catch (error) {
       loaded = undefined;
       throw new UserError(
-        `--provider claude-code needs the optional package ${AGENT_SDK_PACKAGE}, which could not be loaded: ${(error as Error).message}`,
-        `Install it with \`npm install ${AGENT_SDK_PACKAGE}\` (it is an optionalDependency, skipped by --omit=optional), or use --provider anthropic or scripted.`,
+        `the claude-code provider needs the optional package ${AGENT_SDK_PACKAGE}, which could not be loaded: ${(error as Error).message}`,
+        `Install it with \`npm install ${AGENT_SDK_PACKAGE}\` (it is an optionalDependency, which npm skips when told to omit optional packages), or use the anthropic or scripted provider.`,
+        'provider.no-agent-sdk',
       );
     }
   })();

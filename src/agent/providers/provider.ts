@@ -99,7 +99,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
       session: (options) => new AgentSession({ ...options, client: client(options.task.id) }),
       describe: () =>
         `Provider: anthropic (Claude API at ${baseURL ?? 'https://api.anthropic.com'}, key from ANTHROPIC_API_KEY). ` +
-        'Use --provider scripted to replay the offline scripts instead.',
+        'The scripted provider replays the offline scripts instead.',
       close: async () => {},
     };
   }
@@ -130,7 +130,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
     session: (options) => new AgentSession({ ...options, client: client(options.task.id) }),
     describe: () =>
       `Provider: scripted (offline, ${why}): replaying ${opts.scriptsDir} from a local server at ${server.url}; no Claude API calls are made. ` +
-      'For real Claude sub-agents set ANTHROPIC_API_KEY and pass --provider anthropic.',
+      'For real Claude sub-agents set ANTHROPIC_API_KEY and choose the anthropic provider.',
     close: () => server.close(),
   };
 }
@@ -157,7 +157,7 @@ async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider
         }),
       describe: () =>
         "Provider: claude-code (each task is a headless Claude Code session through the Agent SDK, using Claude Code's own login or ANTHROPIC_API_KEY). " +
-        'Add --offline to replay the scripts through Claude Code against a local server instead.',
+        'Offline, it replays the scripts through Claude Code against a local server instead.',
       close: async () => {},
     };
   }

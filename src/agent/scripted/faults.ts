@@ -58,7 +58,7 @@ const ruleSchema = z
 export const faultPlanSchema = z.object({ rules: z.array(ruleSchema) }).strict();
 
 export async function loadFaultPlan(file: string): Promise<FaultPlan> {
-  return loadPlanFile(file, faultPlanSchema, 'fault plan', '--scripted-faults');
+  return loadPlanFile(file, faultPlanSchema, 'fault plan', 'scripted.faults');
 }
 
 export interface FaultRuleState {

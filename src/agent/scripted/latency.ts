@@ -41,7 +41,7 @@ export async function parseLatencyOption(value: string): Promise<LatencyPlan> {
   const trimmed = value.trim();
   if (/^\d+(\.\d+)?$/.test(trimmed)) return { defaultMs: Number(trimmed) };
   if (trimmed === '') {
-    throw new UserError('--scripted-latency needs a value.', 'Give milliseconds (e.g. 200) or a YAML/JSON file.');
+    throw new UserError('a scripted latency needs a value.', 'Give milliseconds (e.g. 200) or a YAML/JSON file.', 'scripted.latency');
   }
-  return loadPlanFile(trimmed, latencyPlanSchema, 'latency plan', '--scripted-latency');
+  return loadPlanFile(trimmed, latencyPlanSchema, 'latency plan', 'scripted.latency');
 }

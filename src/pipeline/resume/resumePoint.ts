@@ -5,13 +5,13 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { existsSync } from 'node:fs';
 import { readdir, rename } from 'node:fs/promises';
 import path from 'node:path';
-import { buildTaskMessage } from '../agent/index.js';
-import type { TurnRecord } from '../agent/types.js';
-import type { TaskGraph, TaskSpec } from '../config/types.js';
-import { UserError } from '../errors.js';
-import { readEventLog, readRunState, readTranscript, reduceRunState, transcriptFile, type RunState } from '../events/index.js';
-import { listRuns } from '../report/index.js';
-import { collectNeededFiles } from './neededFiles.js';
+import { buildTaskMessage } from '../../agent/index.js';
+import type { TurnRecord } from '../../agent/types.js';
+import type { TaskGraph, TaskSpec } from '../../config/types.js';
+import { UserError } from '../../errors.js';
+import { readEventLog, readRunState, readTranscript, reduceRunState, transcriptFile, type RunState } from '../../events/index.js';
+import { listRuns } from '../../report/index.js';
+import { collectNeededFiles } from '../neededFiles.js';
 
 export interface ResumePoint {
   runId: string;

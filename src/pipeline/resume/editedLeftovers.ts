@@ -1,10 +1,10 @@
 // A resumed task continues from files its agent wrote before the stop. If someone edited
 // them in between, the agent's commit would carry that edit under the agent's name without
 // a word: compare each unfinished task's outputs with the hash taken after its last turn.
-import type { TaskGraph } from '../config/types.js';
+import type { TaskGraph } from '../../config/types.js';
 import { existsSync } from 'node:fs';
-import { readEventLog, type RunState } from '../events/index.js';
-import { outputsFingerprint } from '../workspace/index.js';
+import { readEventLog, type RunState } from '../../events/index.js';
+import { outputsFingerprint } from '../../workspace/index.js';
 
 /** One message per unfinished task whose outputs differ from what its agent last left. */
 export async function findEditedLeftovers(
