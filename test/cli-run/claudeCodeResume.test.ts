@@ -4,8 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { TurnRecord } from '../../src/agent/types.js';
-import { makeProject, writeScript } from '../pipeline/fixture.js';
+import { readTranscript } from '../../src/events/index.js';
 import {
   commitsPerTask,
   mainJs,
@@ -18,6 +17,7 @@ import {
   waitFor,
   writeLatencyPlan,
   SMALL,
+  slowM1Project,
 } from './helpers.js';
 
 beforeAll(() => {
@@ -26,22 +26,9 @@ beforeAll(() => {
 
 const CLAUDE_CODE = ['--provider', 'claude-code', '--offline'];
 
-function turnsOf(file: string): TurnRecord[] {
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as TurnRecord);
-}
-
 describe('claude-code run killed with SIGKILL, then --resume', () => {
   it('continues the killed task in the same Claude Code session', async () => {
-    const project = makeProject(SMALL);
-    writeScript(project.scriptsDir, 'M1', [
-      { text: 'Writing M1.', tools: [{ Write: { file_path: 'out/M1.txt', content: 'M1 output\n' } }] },
-      { text: 'Checking.', tools: [{ Read: { file_path: 'out/M1.txt' } }] },
-      { text: 'Checking again.', tools: [{ Read: { file_path: 'brief.md' } }] },
-      { text: 'M1 is written.' },
-    ]);
+    const project = slowM1Project();
     const latency = writeLatencyPlan(project, { defaultMs: 0, perTask: { M1: 1500 } });
     const running = startRun(project, [...CLAUDE_CODE, '--scripted-latency', latency, '--concurrency', '2']);
     const runId = await waitFor('the run directory', () => onlyRunId(project), { running, timeoutMs: 60_000 });
@@ -53,7 +40,7 @@ describe('claude-code run killed with SIGKILL, then --resume', () => {
     running.child.kill('SIGKILL');
     expect((await running.done).signal).toBe('SIGKILL');
     expect(commitsPerTask(project.workspaceDir).has('M1')).toBe(false);
-    const before = turnsOf(transcriptPath(project, runId, 'M1'));
+    const before = readTranscript(transcriptPath(project, runId, 'M1'));
     const sessionId = before[0]?.sessionId;
     expect(sessionId).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -61,7 +48,7 @@ describe('claude-code run killed with SIGKILL, then --resume', () => {
     expect(resumed.code, resumed.stderr).toBe(0);
     expect(Object.fromEntries(commitsPerTask(project.workspaceDir))).toEqual(Object.fromEntries(SMALL.map((t) => [t.id, 1])));
 
-    const after = turnsOf(transcriptPath(project, runId, 'M1'));
+    const after = readTranscript(transcriptPath(project, runId, 'M1'));
     expect(after.slice(0, before.length)).toEqual(before);
     expect(after.length).toBeGreaterThan(before.length);
     // The turns after the kill are in the same Claude Code session, numbered on, opened by the carry-on prompt.

@@ -5,7 +5,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import type { FixtureTask, Project } from '../pipeline/fixture.js';
+import { type FixtureTask, makeProject, type Project, writeScript } from '../pipeline/fixture.js';
 
 /**
  * A smaller cut of the fixture's FLUX shape (configs → parallel models → a gated model →
@@ -210,4 +210,16 @@ export function writeLatencyPlan(project: Project, plan: Record<string, unknown>
 
 export function lockFile(project: Project): string {
   return path.join(project.workspaceDir, '.flux-triton.lock');
+}
+
+/** SMALL, with M1 taking four turns (write, two reads, done), so a kill can land between them. */
+export function slowM1Project(): Project {
+  const project = makeProject(SMALL);
+  writeScript(project.scriptsDir, 'M1', [
+    { text: 'Writing M1.', tools: [{ Write: { file_path: 'out/M1.txt', content: 'M1 output\n' } }] },
+    { text: 'Checking.', tools: [{ Read: { file_path: 'out/M1.txt' } }] },
+    { text: 'Checking again.', tools: [{ Read: { file_path: 'brief.md' } }] },
+    { text: 'M1 is written.' },
+  ]);
+  return project;
 }

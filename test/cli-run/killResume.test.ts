@@ -2,7 +2,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, writeScript, type Project } from '../pipeline/fixture.js';
+import { makeProject, type Project } from '../pipeline/fixture.js';
 import {
   commitShaPerTask,
   commitsPerTask,
@@ -18,23 +18,12 @@ import {
   waitFor,
   writeLatencyPlan,
   SMALL,
+  slowM1Project,
 } from './helpers.js';
 
 beforeAll(() => {
   expect(existsSync(mainJs), 'build first: npm run build').toBe(true);
 });
-
-/** M1 takes four turns (write, two reads, done), each slow, so a kill can land between them. */
-function slowM1Project(): Project {
-  const project = makeProject(SMALL);
-  writeScript(project.scriptsDir, 'M1', [
-    { text: 'Writing M1.', tools: [{ Write: { file_path: 'out/M1.txt', content: 'M1 output\n' } }] },
-    { text: 'Checking.', tools: [{ Read: { file_path: 'out/M1.txt' } }] },
-    { text: 'Checking again.', tools: [{ Read: { file_path: 'brief.md' } }] },
-    { text: 'M1 is written.' },
-  ]);
-  return project;
-}
 
 function expectEveryTaskCommittedOnce(project: Project): void {
   const counts = commitsPerTask(project.workspaceDir);

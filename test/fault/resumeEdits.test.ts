@@ -4,21 +4,26 @@
 import { appendFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { makeProject, writeScript } from '../pipeline/fixture.js';
-import { git, mainJs, onlyRunId, readEvents, readState, runCli, startRun, transcriptTurns, waitFor, writeLatencyPlan, SMALL } from '../cli-run/helpers.js';
+import {
+  git,
+  mainJs,
+  onlyRunId,
+  readEvents,
+  readState,
+  runCli,
+  startRun,
+  transcriptTurns,
+  waitFor,
+  writeLatencyPlan,
+  slowM1Project,
+} from '../cli-run/helpers.js';
 
 beforeAll(() => {
   expect(existsSync(mainJs), 'build first: npm run build').toBe(true);
 });
 
 async function killedMidM1(edit: boolean) {
-  const project = makeProject(SMALL);
-  writeScript(project.scriptsDir, 'M1', [
-    { text: 'Writing M1.', tools: [{ Write: { file_path: 'out/M1.txt', content: 'M1 output\n' } }] },
-    { text: 'Checking.', tools: [{ Read: { file_path: 'out/M1.txt' } }] },
-    { text: 'Checking again.', tools: [{ Read: { file_path: 'brief.md' } }] },
-    { text: 'M1 is written.' },
-  ]);
+  const project = slowM1Project();
   // Slow enough that M1 is still mid-session when the kill lands, even on a loaded machine.
   const latency = writeLatencyPlan(project, { defaultMs: 0, perTask: { M1: 1500 } });
   const running = startRun(project, ['--scripted-latency', latency, '--concurrency', '2']);

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TurnRecord } from '../../src/agent/types.js';
+import { readTranscript } from '../../src/events/index.js';
 import { runPipeline, type RunSummary } from '../../src/pipeline/index.js';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -52,10 +53,7 @@ afterAll(() => {
 
 function transcript(task: string): TurnRecord[] {
   const file = path.join(summary.runDir, 'transcripts', `${task}.jsonl`);
-  return readFileSync(file, 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as TurnRecord);
+  return readTranscript(file);
 }
 
 describe('the FLUX graph, offline, with --provider claude-code', () => {
