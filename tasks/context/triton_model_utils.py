@@ -12,8 +12,9 @@ parent), so both modules always come from the same place. It provides:
 - `error_response`, `failure_message`, `release_if_out_of_memory`: per-request errors and
   recovery from a GPU out-of-memory error (the CUDA cache is emptied, the model keeps serving);
 - `dlpack(tensor)`: the capsule for `pb_utils.Tensor.from_dlpack`;
-- `Speedups`, `speedups_from(parameters, device)`, `apply_speedups(...)`: the opt-in
-  `compile` / `compile_cache_dir` / `channels_last` / `warmup` parameters (off by default);
+- `Speedups`, `speedups_from(parameters, device)`, `apply_speedups(...)`,
+  `attention_backend(name)`: the opt-in `compile` / `compile_scope` / `compile_cache_dir` /
+  `channels_last` / `fp8` / `attention` / `warmup` parameters (off by default);
 - `run_self_test`, `check_out_of_memory_recovery`: for the self-tests (`python model.py`).
 
 Tensor names stay string literals at the pb_utils call sites in each model.py, so that
@@ -99,6 +100,9 @@ def read_input(tensor, name: str, spec: Spec, device: str, finite: bool = False)
 # --- opt-in speed-ups (issue 10) -----------------------------------------------------------
 
 COMPILE_MODES = ("off", "default", "max-autotune", "reduce-overhead")
+COMPILE_SCOPES = ("blocks", "whole")
+FP8_MODES = ("off", "e4m3")
+ATTENTION_BACKENDS = ("default", "flash", "efficient", "cudnn", "math")
 
 
 @dataclass(frozen=True)
@@ -108,9 +112,19 @@ class Speedups:
 
     compile            off | default | max-autotune | reduce-overhead (the latter adds CUDA
                        graphs): torch.compile of the network, on a GPU instance only
+    compile_scope      blocks (default) | whole: "blocks" compiles each block of a network
+                       built from repeated blocks (the transformer's 19 + 38) once per class
+                       and shape, so a cold compile takes seconds, not minutes; "whole"
+                       compiles the network as one graph
     compile_cache_dir  where the compiled kernels persist across restarts (Inductor's FX
                        graph cache); empty = torch's default under /tmp
     channels_last      "true": convolutions in NHWC (the VAE decoder)
+    fp8                off | e4m3: the transformer blocks' large matmuls in FP8 (e4m3, a scale
+                       per weight row and per activation row, torch._scaled_mm); needs a GPU
+                       of compute capability 8.9+ (Ada, Hopper) or a CPU build of torch
+                       with float8 matmul; changes numerics more than the others
+    attention          default | flash | efficient | cudnn | math: the scaled-dot-product
+                       attention kernel torch may pick (default: torch's own choice)
     warmup             e.g. "1024x1024x1,512x512x4" (height x width x batch): run these at
                        load, so that no request pays for compiling
     """
@@ -118,15 +132,36 @@ class Speedups:
     compile_cache_dir: str = ""
     channels_last: bool = False
     warmup: tuple = ()  # ((height, width, batch), ...)
+    compile_scope: str = "blocks"
+    fp8: str = "off"
+    attention: str = "default"
+
+
+def _choice(model_name: str, parameters: dict, key: str, choices: tuple) -> str:
+    value = parameters.get(key, choices[0]).strip() or choices[0]
+    if value not in choices:
+        raise ValueError(f"{model_name}: parameter '{key}' must be one of "
+                         f"{', '.join(choices)}; got {value!r}")
+    return value
+
+
+# Which model takes which parameter beyond compile / compile_cache_dir / warmup.
+SPEEDUP_OPTIONS = {"dit_transformer": ("compile_scope", "fp8", "attention"),
+                   "vae_decoder": ("channels_last",)}
 
 
 def speedups_from(model_name: str, parameters: dict, gpu: bool) -> Speedups:
-    """Speedups from the string parameters; ValueError naming the parameter when one is bad.
-    compile is ignored on a CPU instance (Inductor's CPU path is not what is served)."""
-    mode = parameters.get("compile", "off").strip() or "off"
-    if mode not in COMPILE_MODES:
-        raise ValueError(f"{model_name}: parameter 'compile' must be one of "
-                         f"{', '.join(COMPILE_MODES)}; got {mode!r}")
+    """Speedups from the string parameters; ValueError naming the parameter when one is bad
+    or is set on a model it does not apply to. compile is ignored on a CPU instance
+    (Inductor's CPU path is not what is served)."""
+    for key in ("compile_scope", "fp8", "attention", "channels_last"):
+        value = parameters.get(key, "").strip().lower()
+        if value not in ("", "off", "default", "false", "blocks") and \
+                key not in SPEEDUP_OPTIONS.get(model_name, ()):
+            takers = [m for m, keys in SPEEDUP_OPTIONS.items() if key in keys]
+            raise ValueError(f"{model_name}: parameter '{key}' applies to {' and '.join(takers)} "
+                             f"only; remove it or set it to its default")
+    mode = _choice(model_name, parameters, "compile", COMPILE_MODES)
     flag = parameters.get("channels_last", "false").strip().lower()
     if flag not in ("true", "false", ""):
         raise ValueError(f"{model_name}: parameter 'channels_last' must be 'true' or 'false', "
@@ -143,11 +178,20 @@ def speedups_from(model_name: str, parameters: dict, gpu: bool) -> Speedups:
                              f"got {item!r}")
         sizes.append((height, width, batch))
     return Speedups(mode if gpu else "off", parameters.get("compile_cache_dir", "").strip(),
-                    flag == "true", tuple(sizes))
+                    flag == "true", tuple(sizes),
+                    compile_scope=_choice(model_name, parameters, "compile_scope", COMPILE_SCOPES),
+                    fp8=_choice(model_name, parameters, "fp8", FP8_MODES),
+                    attention=_choice(model_name, parameters, "attention", ATTENTION_BACKENDS))
 
 
-def apply_speedups(network: torch.nn.Module, speedups: Speedups):
-    """The network to serve: channels-last and/or compiled as `speedups` asks."""
+def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str = "model"):
+    """The network to serve: FP8 matmuls, channels-last and/or compiled as `speedups` asks."""
+    if speedups.fp8 != "off":
+        check_fp8_supported(model_name, next(network.parameters()).device)
+        if not repeated_blocks(network):
+            raise ValueError(f"{model_name}: parameter 'fp8' applies to a transformer's blocks; "
+                             f"this network has none")
+        network = to_fp8_linears(network)
     if speedups.channels_last:
         network = network.to(memory_format=torch.channels_last)
     if speedups.compile == "off":
@@ -157,7 +201,120 @@ def apply_speedups(network: torch.nn.Module, speedups: Speedups):
         os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", speedups.compile_cache_dir)
     import torch._inductor.config as inductor
     inductor.fx_graph_cache = True  # compiled kernels survive a restart (keyed by shapes)
-    return torch.compile(network, mode=speedups.compile, dynamic=False)
+    if speedups.compile_scope == "whole" or not repeated_blocks(network):
+        return torch.compile(network, mode=speedups.compile, dynamic=False)
+    # One compiled graph per block class and shape, reused by every block of that class
+    # (parameters are graph inputs); the few layers around the blocks stay eager. The
+    # blocks themselves are wrapped, not changed, so a caller's other copy stays eager.
+    import torch._dynamo.config as dynamo
+    dynamo.cache_size_limit = max(dynamo.cache_size_limit, 64)  # one entry per served shape
+    for name in REPEATED_BLOCKS:
+        blocks = getattr(network, name, None)
+        if blocks:
+            setattr(network, name, torch.nn.ModuleList(
+                torch.compile(block, mode=speedups.compile, dynamic=False) for block in blocks))
+    return network
+
+
+# The transformer's lists of identical blocks (FluxTransformer); other networks have none.
+REPEATED_BLOCKS = ("double_blocks", "single_blocks")
+
+
+def repeated_blocks(network: torch.nn.Module) -> list:
+    """The transformer's blocks (each list holds blocks of one class and width); [] for a
+    network without them (the VAE, the text encoders)."""
+    return [block for name in REPEATED_BLOCKS for block in getattr(network, name, ())]
+
+
+def attention_backend(name: str):
+    """A context manager limiting scaled_dot_product_attention to one backend ("default":
+    no limit). Wrap every call of the network, the compiling one included, since a compiled
+    graph keeps the kernel chosen when it was traced."""
+    import contextlib
+    if name == "default":
+        return contextlib.nullcontext()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+    backend = {"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
+               "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}[name]
+    return sdpa_kernel(backend)
+
+
+def check_attention_backend(model_name: str, name: str, device: str, dtype: torch.dtype,
+                            head_dim: int) -> None:
+    """ValueError naming the parameter when backend `name` cannot run attention of this
+    dtype and head width on `device` (e.g. cudnn or flash on a CPU), so the load fails and
+    not every request."""
+    if name == "default":
+        return
+    q = torch.zeros(1, 1, 16, head_dim, device=device, dtype=dtype)
+    try:
+        with attention_backend(name):
+            torch.nn.functional.scaled_dot_product_attention(q, q, q)
+    except RuntimeError as error:
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(f"{model_name}: parameter 'attention': backend {name!r} cannot run "
+                         f"{str(dtype).replace('torch.', '')} attention of head width "
+                         f"{head_dim} on {device}: {first}") from None
+
+
+# --- FP8 matmuls (parameter fp8) ----------------------------------------------------------
+
+E4M3_MAX = 448.0  # the largest finite float8_e4m3fn
+
+
+def check_fp8_supported(model_name: str, device: torch.device) -> None:
+    """ValueError naming the parameter when this torch or device has no FP8 matmul."""
+    if not hasattr(torch, "float8_e4m3fn") or not hasattr(torch, "_scaled_mm"):
+        raise ValueError(f"{model_name}: parameter 'fp8' needs a torch with float8 matmul "
+                         f"(torch._scaled_mm); this is torch {torch.__version__}")
+    if device.type == "cuda" and torch.cuda.get_device_capability(device) < (8, 9):
+        major, minor = torch.cuda.get_device_capability(device)
+        raise ValueError(f"{model_name}: parameter 'fp8' needs a GPU of compute capability 8.9 "
+                         f"or newer (Ada, Hopper); {torch.cuda.get_device_name(device)} is "
+                         f"{major}.{minor}")
+
+
+class Float8Linear(torch.nn.Module):
+    """nn.Linear whose matmul runs in float8 e4m3: the weight quantized once, one scale per
+    output row; the activation quantized per call, one scale per token row (its amax maps to
+    448), so one outlier token does not crush the others' precision. Output in the input's
+    dtype; the bias is added after, in that dtype."""
+
+    def __init__(self, linear: torch.nn.Linear):
+        super().__init__()
+        weight = linear.weight.detach().float()
+        scale = weight.abs().amax(dim=1, keepdim=True).clamp(min=1e-12) / E4M3_MAX
+        self.register_buffer("weight_fp8", (weight / scale).to(torch.float8_e4m3fn))  # (N, K)
+        self.register_buffer("weight_scale", scale.t().contiguous())  # (1, N) float32
+        self.bias = None if linear.bias is None else torch.nn.Parameter(
+            linear.bias.detach(), requires_grad=False)
+        self.in_features, self.out_features = linear.in_features, linear.out_features
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        rows = x.reshape(-1, self.in_features)
+        scale = rows.abs().amax(dim=1, keepdim=True).float().clamp(min=1e-12) / E4M3_MAX
+        quantized = (rows.float() / scale).to(torch.float8_e4m3fn)
+        out = torch._scaled_mm(quantized, self.weight_fp8.t(), scale_a=scale,
+                               scale_b=self.weight_scale, out_dtype=x.dtype)
+        if self.bias is not None:
+            out = out + self.bias
+        return out.reshape(*x.shape[:-1], self.out_features)
+
+
+def to_fp8_linears(network: torch.nn.Module) -> torch.nn.Module:
+    """`network` with the Linear layers of its repeated blocks replaced by Float8Linear, in
+    place. Left in their dtype: the layers outside the blocks (embedders, final layer) and
+    each block's modulation (one row per image, so FP8 would save nothing and the gates and
+    scales it computes touch every token). FP8 needs both dims multiples of 16."""
+    for block in repeated_blocks(network):
+        for parent in block.modules():
+            if type(parent).__name__ == "Modulation":
+                continue
+            for name, child in list(parent.named_children()):
+                if isinstance(child, torch.nn.Linear) and child.in_features % 16 == 0 \
+                        and child.out_features % 16 == 0:
+                    setattr(parent, name, Float8Linear(child))
+    return network
 
 
 # --- responses and failures ---------------------------------------------------------------

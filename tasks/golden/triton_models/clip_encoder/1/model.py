@@ -59,10 +59,14 @@ class TritonPythonModel:
         fp, utils = import_shared(args)
         model_args = utils.parse_args(args)
         parameters, self.device = model_args.parameters, model_args.device
-        self.model = fp.load_clip(parameters.get("weights_dir", ""),
-                                  fp.parse_dtype(parameters.get("dtype", "bfloat16")), self.device)
-        self.vocab_size = self.model.config.vocab_size
+        speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
+        network = fp.load_clip(parameters.get("weights_dir", ""),
+                               fp.parse_dtype(parameters.get("dtype", "bfloat16")), self.device)
+        self.vocab_size = network.config.vocab_size
+        self.model = utils.apply_speedups(network, speedups, MODEL_NAME)
         self.spec = utils.Spec(torch.int64, (fp.CLIP_MAX_LENGTH,))  # input_ids
+        for _, _, batch in speedups.warmup:  # the length is fixed: only the batch matters
+            self.compute(torch.zeros(batch, fp.CLIP_MAX_LENGTH, dtype=torch.int64))
 
     def finalize(self):
         self.model = None

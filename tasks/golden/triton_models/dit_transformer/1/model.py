@@ -65,9 +65,13 @@ class TritonPythonModel:
         self.dtype = fp.parse_dtype(parameters.get("dtype", "bfloat16"))
         speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
         weights_dir, variant = parameters.get("weights_dir", ""), parameters.get("variant", "schnell")
+        config = fp.config_for(weights_dir, variant)
+        self.attention = speedups.attention  # checked before the weights take minutes to load
+        utils.check_attention_backend(MODEL_NAME, self.attention, self.device, self.dtype,
+                                      config.transformer.hidden_size // config.transformer.num_heads)
         network = fp.load_transformer(weights_dir, variant, self.dtype, self.device)
         c = network.config
-        self.model = utils.apply_speedups(network, speedups)
+        self.model = utils.apply_speedups(network, speedups, MODEL_NAME)
         self.needs_guidance = c.guidance_embed
         f32, Spec = torch.float32, utils.Spec
         # Widths come from the loaded network, so tiny test weights validate correctly too.
@@ -81,7 +85,6 @@ class TritonPythonModel:
         }
         if self.needs_guidance:
             self.specs["guidance"] = Spec(f32, (1,))
-        config = fp.config_for(weights_dir, variant)
         for height, width, batch in speedups.warmup:  # compile now, not on a first request
             h, w = fp.latent_size(height, width, config.vae)
             self.compute(**self.example_inputs(batch, (h // 2) * (w // 2),
@@ -106,10 +109,11 @@ class TritonPythonModel:
                 img_ids, txt_ids, guidance=None) -> torch.Tensor:
         """The compute core on batched tensors; returns noise_pred (B, L, C) fp32."""
         d = self.dtype
-        velocity = self.model(
-            img=hidden_states.to(d), img_ids=img_ids, txt=encoder_hidden_states.to(d),
-            txt_ids=txt_ids, timesteps=timestep[:, 0].to(d), y=pooled_projections.to(d),
-            guidance=guidance[:, 0].to(d) if guidance is not None else None)
+        with utils.attention_backend(self.attention):
+            velocity = self.model(
+                img=hidden_states.to(d), img_ids=img_ids, txt=encoder_hidden_states.to(d),
+                txt_ids=txt_ids, timesteps=timestep[:, 0].to(d), y=pooled_projections.to(d),
+                guidance=guidance[:, 0].to(d) if guidance is not None else None)
         return velocity.float()
 
     def read_request(self, request) -> dict:

@@ -70,9 +70,14 @@ class TritonPythonModel:
             # out inf/NaN without any error, so refuse at load rather than serve noise.
             raise ValueError(f"{MODEL_NAME}: parameter 'dtype' is 'float16', which overflows in "
                              f"T5 v1.1 XXL (inf/NaN embeddings); use 'bfloat16' or 'float32'")
-        self.model = fp.load_t5(weights_dir, dtype, self.device)
-        self.vocab_size = self.model.config.vocab_size
+        speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
+        network = fp.load_t5(weights_dir, dtype, self.device)
+        self.vocab_size = network.config.vocab_size
+        self.model = utils.apply_speedups(network, speedups, MODEL_NAME)
         self.spec = utils.Spec(torch.int64, (-1,))  # input_ids
+        # The BLS always sends max_sequence_length tokens: warm up that length per batch.
+        for _, _, batch in speedups.warmup:
+            self.compute(torch.zeros(batch, self.max_length, dtype=torch.int64))
 
     def finalize(self):
         self.model = None

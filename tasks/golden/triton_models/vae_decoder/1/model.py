@@ -66,7 +66,7 @@ class TritonPythonModel:
         weights_dir = parameters.get("weights_dir", "")
         network = fp.load_vae_decoder(weights_dir, self.dtype, self.device)
         z_channels = network.config.z_channels
-        self.model = utils.apply_speedups(network, speedups)
+        self.model = utils.apply_speedups(network, speedups, MODEL_NAME)
         self.spec = utils.Spec(torch.float32, (z_channels, -1, -1))  # latents
         vae = fp.config_for(weights_dir, parameters.get("variant", "schnell")).vae
         for height, width, batch in speedups.warmup:  # compile now, not on a first request
