@@ -9,8 +9,9 @@ stand-in as KIND_GPU instances on device 0, bf16, from DIR (bench/gpu/fake_weigh
 the tokenizers are the tiny in-process ones. Part "base": ceilings, load time and memory per
 model, per-model latency, BLS against the reference FluxPipeline built from the same loaded
 networks, batch 1/2/4 throughput, batch-vs-single levels, transformer utilisation. Part
-"speedups": eager vs each opt-in parameter vs all. Part "reference": BLS against the reference
-at every size. Results go to OUT/<part>.json and a table
+"speedups": eager vs each opt-in parameter vs combinations, with a one-step quality figure
+against float32. Part "deploy": the models loaded with --parameters as deployed, batch
+throughput and utilisation. Part "reference": BLS against the reference at every size. Results go to OUT/<part>.json and a table
 printed last.
 """
 
@@ -104,9 +105,15 @@ class Bench:
         y = torch.empty_like(x)
         seconds = self.timed(lambda: y.copy_(x), repeat=20, warmup=3)
         self.results["copy_tb_per_s"] = 2 * x.numel() / seconds / 1e12
-        del a, b, x, y
+        one = torch.ones((), device=self.device)
+        a8, b8 = a.to(torch.float8_e4m3fn), b.to(torch.float8_e4m3fn).t()  # b column-major
+        seconds = self.timed(lambda: torch._scaled_mm(a8, b8, scale_a=one, scale_b=one,
+                                                      out_dtype=torch.bfloat16), repeat=20, warmup=3)
+        self.results["matmul_fp8_tflops"] = 2 * n ** 3 / seconds / 1e12
+        del a, b, a8, b8, x, y
         torch.cuda.empty_cache()
         self.row("bf16 matmul 8192³ (TFLOP/s)", f"{self.results['matmul_bf16_tflops']:.0f}")
+        self.row("fp8 matmul 8192³ (TFLOP/s)", f"{self.results['matmul_fp8_tflops']:.0f}")
         self.row("device copy (TB/s, read+write)", f"{self.results['copy_tb_per_s']:.2f}")
 
     def load(self):
@@ -242,64 +249,172 @@ class Bench:
         self.results.setdefault("utilisation", {})[label] = out
 
     def speedups(self):
-        """Eager vs each opt-in speed-up vs all, on the loaded networks (no reload)."""
+        """Eager vs each opt-in speed-up vs combinations, on the loaded networks (no reload):
+        BLS end to end at batch 1, the image against eager's, and one transformer step
+        against a float32 one (quality, see `step_error`)."""
         import triton_model_utils as utils
-        dit = self.repo.models["dit_transformer"].instance
-        vae = self.repo.models["vae_decoder"].instance
-        eager = {"dit": dit.model, "vae": vae.model}
-        compiled = {}
-        cache = str(self.args.out / "inductor-cache") if self.args.cache is None else self.args.cache
-        # Each compiled shape costs a compile (minutes for the transformer), so the single
-        # options run at the largest size only, eager and the "all" ones at every size.
+        inst = {name: self.repo.models[name].instance for name in
+                ("clip_encoder", "t5_encoder", "dit_transformer", "vae_decoder")}
+        eager = {name: i.model for name, i in inst.items()}
         labels = [label.strip() for label in self.args.options.split(",")]
         unknown = [label for label in labels if label not in SPEEDUP_OPTIONS]
         if unknown:
             raise ValueError(f"unknown --options {unknown}; known: {sorted(SPEEDUP_OPTIONS)}")
-        baseline, table = {}, {}
+        self.variants, baseline, table = {}, {}, {}
+        step = self.step_inputs()
         for label in labels:
-            choice, start = SPEEDUP_OPTIONS[label], time.perf_counter()
-            dit.model = eager["dit"]
-            vae.model, vae.memory_format = eager["vae"], torch.contiguous_format
-            if "dit" in choice:
-                key = ("dit", choice["dit"])
-                if key not in compiled:
-                    compiled[key] = utils.apply_speedups(
-                        eager["dit"], utils.Speedups(choice["dit"] if self.cuda else "off", cache))
-                dit.model = compiled[key]
-            if "vae" in choice:
-                mode, channels_last = choice["vae"]
-                key = ("vae", mode, channels_last)
-                if key not in compiled:
-                    compiled[key] = utils.apply_speedups(eager["vae"], utils.Speedups(
-                        mode if self.cuda else "off", cache, channels_last=channels_last))
-                vae.model = compiled[key]
-                if channels_last:
-                    vae.memory_format = torch.channels_last
-            sides = self.sizes if label.startswith(("eager", "all")) else self.sizes[-1:]
-            row = {}
-            for side in sides:  # the first call compiles: the warm-up time
-                warm = time.perf_counter()
-                image = self.bls(1, side)
-                row[f"{side} first_s"] = time.perf_counter() - warm
-                seconds = self.timed(lambda: self.bls(1, side), repeat=self.args.repeat, warmup=0)
-                row[f"{side} ms"] = seconds * 1e3
-                if label == "eager":
-                    baseline[side] = (seconds, image)
-                diff = np.abs(image.astype(int) - baseline[side][1].astype(int))
-                row[f"{side} speedup"] = baseline[side][0] / seconds
-                row[f"{side} diff"] = {"mean": float(diff.mean()), "max": int(diff.max())}
+            start = time.perf_counter()
+            try:
+                choice = SPEEDUP_OPTIONS[label]
+                self.use(inst, eager, choice)
+                sides = self.sizes if label in FULL_SIZE_OPTIONS else self.sizes[-1:]
+                row = {}
+                for side in sides:  # the first call compiles: the warm-up time
+                    warm = time.perf_counter()
+                    image = self.bls(1, side)
+                    row[f"{side} first_s"] = time.perf_counter() - warm
+                    seconds = self.timed(lambda: self.bls(1, side), repeat=self.args.repeat, warmup=0)
+                    row[f"{side} ms"] = seconds * 1e3
+                    if label == "eager":
+                        baseline[side] = (seconds, image)
+                    diff = np.abs(image.astype(int) - baseline[side][1].astype(int))
+                    row[f"{side} speedup"] = baseline[side][0] / seconds
+                    row[f"{side} diff"] = {"mean": float(diff.mean()), "max": int(diff.max())}
+                row["step_error"] = self.step_error(inst["dit_transformer"], step)
+            except Exception as error:  # one option failing must not lose the others
+                import traceback
+                traceback.print_exc()
+                row = {"error": f"{type(error).__name__}: {error}"[:300]}
+                self.row(f"[{label}] FAILED", row["error"])
+                table[label] = row
+                continue
             row["total_s"] = time.perf_counter() - start
             table[label] = row
             self.row(f"[{label}]", *(f"{s}²: {row[f'{s} ms']:.0f} ms ×{row[f'{s} speedup']:.2f} "
                                      f"(first {row[f'{s} first_s']:.0f} s, diff mean "
                                      f"{row[f'{s} diff']['mean']:.2f} max {row[f'{s} diff']['max']})"
-                                     for s in sides))
+                                     for s in sides), f"step error {100 * row['step_error']:.2f}%")
             self.results["speedups"] = table
             self.save()
-        if "all" in labels:  # utilisation of the compiled transformer, batch 1 and 4
-            dit.model = compiled[("dit", "default")]
-            vae.model, vae.memory_format = compiled[("vae", "default", True)], torch.channels_last
-            self.utilisation("compiled", sides=self.sizes[-1:])
+        for label in (x for x in ("all + fp8 + cudnn", "all + fp8", "all") if x in table):
+            if "error" not in table[label]:  # utilisation of the fastest combination measured
+                self.use(inst, eager, SPEEDUP_OPTIONS[label])
+                self.utilisation(label)
+                break
+        self.use(inst, eager, {})
+
+    def use(self, inst: dict, eager: dict, choice: dict):
+        """Point the loaded models at the networks `choice` asks for (built once, cached)."""
+        import copy
+        import triton_model_utils as utils
+        dit, vae = inst["dit_transformer"], inst["vae_decoder"]
+        for name, i in inst.items():
+            i.model = eager[name]
+        vae.memory_format = torch.contiguous_format
+
+        def variant(key, build):
+            if key not in self.variants:
+                self.variants[key] = build()
+            return self.variants[key]
+
+        fp8, attention = choice.get("fp8", "off"), choice.get("attention", "default")
+        base = eager["dit_transformer"] if fp8 == "off" else variant(
+            ("dit fp8", fp8), lambda: utils.to_fp8_linears(copy.deepcopy(eager["dit_transformer"])))
+        mode = choice.get("dit", "off") if self.cuda else "off"
+        scope = choice.get("scope", "blocks")
+        speedups = utils.Speedups(mode, self.cache, compile_scope=scope, attention=attention)
+        dit.model = variant(("dit", mode, scope, fp8, attention), lambda: utils.apply_speedups(
+            shallow_clone(base), speedups, "dit_transformer"))
+        if "vae" in choice:
+            mode, channels_last = choice["vae"]
+            vae.model = variant(("vae", mode, channels_last), lambda: utils.apply_speedups(
+                eager["vae_decoder"], utils.Speedups(mode if self.cuda else "off", self.cache,
+                                                     channels_last=channels_last)))
+            if channels_last:
+                vae.memory_format = torch.channels_last
+        if "text" in choice:
+            for name in ("clip_encoder", "t5_encoder"):
+                mode = choice["text"] if self.cuda else "off"
+                inst[name].model = variant((name, mode), lambda name=name, mode=mode:
+                                           utils.apply_speedups(eager[name],
+                                                                utils.Speedups(mode, self.cache)))
+
+    @property
+    def cache(self) -> str:
+        return str(self.args.out / "inductor-cache") if self.args.cache is None else self.args.cache
+
+    def step_inputs(self) -> dict:
+        """One transformer step's inputs at the largest size, batch 1 (fixed seed), and its
+        output from a float32 copy of the network (built here, then freed)."""
+        torch.manual_seed(0)
+        x = self.model_inputs(self.sizes[-1], 1)["dit_transformer"]
+        x["encoder_hidden_states"] = x["encoder_hidden_states"] * 0.2  # T5-like scale
+        h, w = self.fp.latent_size(self.sizes[-1], self.sizes[-1],
+                                   self.repo.models["bls"].instance.config.vae)
+        x["img_ids"] = self.fp.prepare_img_ids(h, w)[None].to(self.device)
+        dit = self.repo.models["dit_transformer"].instance
+        import copy
+        full = copy.deepcopy(dit.model).float() if not self.cuda else self.fp.load_transformer(
+            self.parameters["weights_dir"], "schnell", torch.float32, self.device)
+        with torch.no_grad():
+            exact = full(img=x["hidden_states"], img_ids=x["img_ids"],
+                         txt=x["encoder_hidden_states"], txt_ids=x["txt_ids"],
+                         timesteps=x["timestep"][:, 0], y=x["pooled_projections"], guidance=None)
+        del full
+        if self.cuda:
+            torch.cuda.empty_cache()
+        return {"inputs": x, "exact": exact.float()}
+
+    def step_error(self, dit, step: dict) -> float:
+        """‖v − v₃₂‖ / ‖v₃₂‖ of one transformer step against float32 weights and arithmetic:
+        a quality figure that random weights do not amplify the way 4 steps and the VAE do."""
+        with torch.no_grad():
+            got = dit.compute(**step["inputs"])
+        return float((got - step["exact"]).norm() / step["exact"].norm())
+
+    def fp8_layers(self):
+        """One-step quality (see `step_error`) of FP8 in a subset of the transformer's blocks,
+        eager: which layers cost the most precision. FLOP share = the share of the block
+        matmuls that run in FP8 (every block has the same per-token matmul FLOPs)."""
+        import copy
+        import types
+        import triton_model_utils as utils
+        dit = self.repo.models["dit_transformer"].instance
+        eager, step, out = dit.model, self.step_inputs(), {}
+        n_double, n_single = len(eager.double_blocks), len(eager.single_blocks)
+        subsets = {
+            "bf16 (no fp8)": lambda d, s: ([], []),
+            "every block": lambda d, s: (d, s),
+            "double blocks only": lambda d, s: (d, []),
+            "single blocks only": lambda d, s: ([], s),
+            "all but the first and last 2 of each kind": lambda d, s: (d[2:-2], s[2:-2]),
+            "all but the first and last 5 single blocks": lambda d, s: (d, s[5:-5]),
+            "double-block MLPs and single blocks": lambda d, s: (
+                [b.img_mlp for b in d] + [b.txt_mlp for b in d], s),
+        }
+        for label, pick in subsets.items():
+            network = copy.deepcopy(eager)
+            double, single = pick(list(network.double_blocks), list(network.single_blocks))
+            utils.to_fp8_linears(types.SimpleNamespace(double_blocks=double, single_blocks=single))
+            converted = sum(isinstance(m, utils.Float8Linear) for m in network.modules())
+            dit.model = network
+            error = self.step_error(dit, step)
+            share = (len(double) + len(single)) / (n_double + n_single) if "MLP" not in label \
+                else (n_double * 2 / 3 + n_single) / (n_double + n_single)  # MLP: 8h² of 12h²
+            out[label] = {"step_error": error, "fp8_layers": converted, "flop_share": share}
+            self.row(f"fp8 in {label}", f"{converted} layers", f"{100 * share:.0f}% of block FLOPs",
+                     f"step error {100 * error:.2f}%")
+            dit.model = eager
+            del network
+            if self.cuda:
+                torch.cuda.empty_cache()
+        self.results["fp8_layers"] = out
+
+    def deploy(self):
+        """The models loaded as deployed with --parameters (e.g. every speed-up on): BLS
+        batch 1/2/4 throughput at each size, and the transformer's utilisation."""
+        self.throughput()
+        self.utilisation(self.args.label)
 
     def run(self, parts):
         self.results["device"] = torch.cuda.get_device_name(0) if self.cuda else "cpu"
@@ -322,19 +437,42 @@ class Bench:
         (self.args.out / f"{self.args.part}.json").write_text(json.dumps(self.results, indent=1))
 
 
-# label -> {"dit": compile mode, "vae": (compile mode, channels_last)}
+def shallow_clone(module: torch.nn.Module) -> torch.nn.Module:
+    """A module object sharing `module`'s submodules and weights, whose own submodule slots
+    can be replaced (compiled blocks) without touching `module`."""
+    import copy
+    clone = copy.copy(module)
+    clone._modules = dict(module._modules)
+    return clone
+
+
+# label -> {"dit": compile mode, "scope": compile_scope, "fp8": mode, "attention": backend,
+#           "vae": (compile mode, channels_last), "text": compile mode of CLIP and T5}
+ALL = {"dit": "default", "vae": ("default", True), "text": "default"}
 SPEEDUP_OPTIONS = {
     "eager": {},
     "compile transformer": {"dit": "default"},
+    "compile transformer, whole graph": {"dit": "default", "scope": "whole"},
     "compile vae": {"vae": ("default", False)},
+    "compile text encoders": {"text": "default"},
     "channels-last vae": {"vae": ("off", True)},
-    "all": {"dit": "default", "vae": ("default", True)},
-    "all + CUDA graphs": {"dit": "reduce-overhead", "vae": ("reduce-overhead", True)},
+    "fp8 eager": {"fp8": "e4m3"},
+    "cudnn attention eager": {"attention": "cudnn"},
+    "all": ALL,
+    "all + cudnn": dict(ALL, attention="cudnn"),
+    "all + fp8": dict(ALL, fp8="e4m3"),
+    "all + fp8 + cudnn": dict(ALL, fp8="e4m3", attention="cudnn"),
+    "all + CUDA graphs": {"dit": "reduce-overhead", "vae": ("reduce-overhead", True),
+                          "text": "reduce-overhead"},
 }
-DEFAULT_OPTIONS = "eager,compile transformer,compile vae,channels-last vae,all"
+FULL_SIZE_OPTIONS = ("eager", "all", "all + cudnn", "all + fp8", "all + fp8 + cudnn")  # every size
+DEFAULT_OPTIONS = "eager,compile text encoders,fp8 eager,cudnn attention eager,all,all + cudnn," \
+                  "all + fp8,all + fp8 + cudnn"
 
 PARTS = {"base": ["ceilings", "load", "latency", "bls_vs_reference", "throughput", "utilisation"],
          "speedups": ["ceilings", "load", "speedups"],
+         "deploy": ["ceilings", "load", "deploy"],
+         "fp8-layers": ["load", "fp8_layers"],
          "reference": ["load", "bls_vs_reference"]}
 
 
@@ -349,10 +487,17 @@ def main(argv=None) -> int:
     parser.add_argument("--cache", default=None, help="TORCHINDUCTOR cache dir (speedups)")
     parser.add_argument("--options", default=DEFAULT_OPTIONS,
                         help=f"speedups to compare, comma-separated (default {DEFAULT_OPTIONS!r})")
+    parser.add_argument("--parameters", default="",
+                        help="extra model parameters, KEY=VALUE separated by ';', e.g. "
+                             "'compile=default;fp8=e4m3;warmup=1024x1024x1' (part deploy)")
+    parser.add_argument("--label", default="deployed", help="the utilisation row's label (deploy)")
     args = parser.parse_args(argv)
     if not args.tiny and args.weights is None:
         parser.error("give --weights DIR (bench/gpu/fake_weights.py writes one) or --tiny")
     bench = Bench(args)
+    for item in filter(None, (x.strip() for x in args.parameters.split(";"))):
+        key, _, value = item.partition("=")
+        bench.parameters[key.strip()] = value.strip()
     with torch.inference_mode(False):
         bench.run(PARTS[args.part])
     table = "\n".join([f"== {args.part}: {bench.results['device']}, torch {torch.__version__}"]

@@ -1,12 +1,13 @@
-"""A restarted server's compile warm-up, against a persistent Inductor cache (issue 10).
+"""A restarted server: how long until it serves at full speed (issue 10).
 
-    python bench/gpu/compile_restart.py --workspace WS --cache DIR [--side 1024]
+    python bench/gpu/compile_restart.py --workspace WS --weights DIR \
+        --parameters "compile=default;fp8=e4m3;warmup=1024x1024x1;compile_cache_dir=CACHE"
 
-A fresh process, as after a server restart: builds the full-size transformer (random bf16
-weights straight on the GPU; the values do not enter the cache key, the shapes do), applies
-the `compile` parameter exactly as dit_transformer does (triton_model_utils.apply_speedups,
-the cache in DIR) and times its warm-up at one size, batch 1. Run it after
-bench_flux.py --part speedups has filled DIR; with an empty DIR it measures a cold compile.
+A fresh process, as after a server restart, loads the five golden models through the Triton
+stand-in exactly as deployed (KIND_GPU, the given config parameters, the warm-up at load),
+times each load, then times the first BLS request and a steady one at the warm-up's size.
+Run it twice with the same compile_cache_dir: the first run measures a cold compile, the
+second a restart that finds the persistent cache. Prints one JSON line.
 """
 
 import argparse
@@ -15,38 +16,60 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import torch
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--workspace", type=Path, required=True)
-    parser.add_argument("--cache", required=True)
+    parser.add_argument("--weights", type=Path, required=True)
+    parser.add_argument("--parameters", required=True, help="KEY=VALUE;... model parameters")
     parser.add_argument("--side", type=int, default=1024)
     args = parser.parse_args(argv)
-    sys.path.insert(0, str(args.workspace.resolve()))
+    ws = args.workspace.resolve()
+    sys.path.insert(0, str(ws / "testing"))
+    sys.path.insert(0, str(ws))
     import flux_pipeline as fp
-    import triton_model_utils as utils
+    from triton_harness import Repository
+    fp.load_tokenizers = lambda _weights_dir: fp.build_tiny_tokenizers()  # none offline
+    parameters = {"weights_dir": str(args.weights), "dtype": "bfloat16", "variant": "schnell"}
+    for item in filter(None, (x.strip() for x in args.parameters.split(";"))):  # ";" since warmup has ","
+        key, _, value = item.partition("=")
+        parameters[key.strip()] = value.strip()
+    start, loads = time.perf_counter(), {}
+    repo = None
+    for name in ("clip_encoder", "t5_encoder", "dit_transformer", "vae_decoder", "bls"):
+        begin = time.perf_counter()
+        if repo is None:
+            repo = Repository(ws / "triton_models", parameters, models=[name], kind="GPU", device_id=0)
+        else:
+            repo.load(name)
+        torch.cuda.synchronize()
+        loads[name] = round(time.perf_counter() - begin, 1)
+    ready = time.perf_counter() - start
 
-    config = fp.full_config("schnell")
-    with torch.device("cuda"):
-        network = fp.FluxTransformer(config.transformer).to(torch.bfloat16).eval()
-    start = time.perf_counter()
-    model = utils.apply_speedups(network, utils.Speedups("default", args.cache))
-    h, w = fp.latent_size(args.side, args.side, config.vae)
-    tokens, text = (h // 2) * (w // 2), config.max_sequence_length
-    c, d = config.transformer, dict(device="cuda", dtype=torch.bfloat16)
-    with torch.no_grad():
-        model(img=torch.randn(1, tokens, c.in_channels, **d), img_ids=torch.zeros(1, tokens, 3, device="cuda"),
-              txt=torch.randn(1, text, c.context_in_dim, **d), txt_ids=torch.zeros(1, text, 3, device="cuda"),
-              timesteps=torch.full((1,), 0.5, **d), y=torch.randn(1, c.vec_in_dim, **d), guidance=None)
-    torch.cuda.synchronize()
-    seconds = time.perf_counter() - start
+    def request():
+        response = repo.execute("bls", [repo.request("bls", {
+            "prompt": np.array([[b"a photo of a cat"]], dtype=object),
+            "height": np.full((1, 1), args.side, np.int32),
+            "width": np.full((1, 1), args.side, np.int32),
+            "seed": np.zeros((1, 1), np.int64)})])[0]
+        torch.cuda.synchronize()
+        if response.has_error():
+            raise RuntimeError(response.error().message())
+
+    times = []
+    for _ in range(3):
+        begin = time.perf_counter()
+        request()
+        times.append(time.perf_counter() - begin)
     from torch._dynamo.utils import counters
-    print(json.dumps({"compile_warmup_s": seconds, "side": args.side,
+    import os
+    print(json.dumps({"cache_dir": os.environ.get("TORCHINDUCTOR_CACHE_DIR"), "ready_s": round(ready, 1), "load_s": loads, "side": args.side,
+                      "first_request_ms": round(times[0] * 1e3), "steady_ms": round(min(times[1:]) * 1e3),
                       "inductor": {k: v for k, v in counters["inductor"].items() if "cache" in k},
-                      "aot_autograd": {k: v for k, v in counters["aot_autograd"].items()
-                                       if "cache" in k}}))
+                      "aot_autograd": {k: v for k, v in counters["aot_autograd"].items() if "cache" in k}}))
     return 0
 
 

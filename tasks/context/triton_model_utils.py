@@ -12,8 +12,7 @@ parent), so both modules always come from the same place. It provides:
 - `error_response`, `failure_message`, `release_if_out_of_memory`: per-request errors and
   recovery from a GPU out-of-memory error (the CUDA cache is emptied, the model keeps serving);
 - `dlpack(tensor)`: the capsule for `pb_utils.Tensor.from_dlpack`;
-- `Speedups`, `speedups_from(parameters, device)`, `apply_speedups(...)`,
-  `attention_backend(name)`: the opt-in `compile` / `compile_scope` / `compile_cache_dir` /
+- `Speedups`, `speedups_from(parameters, device)`, `apply_speedups(...)`: the opt-in `compile` / `compile_scope` / `compile_cache_dir` /
   `channels_last` / `fp8` / `attention` / `warmup` parameters (off by default);
 - `run_self_test`, `check_out_of_memory_recovery`: for the self-tests (`python model.py`).
 
@@ -192,13 +191,22 @@ def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str
             raise ValueError(f"{model_name}: parameter 'fp8' applies to a transformer's blocks; "
                              f"this network has none")
         network = to_fp8_linears(network)
+    if speedups.attention != "default":
+        if not repeated_blocks(network):
+            raise ValueError(f"{model_name}: parameter 'attention' applies to a transformer's "
+                             f"blocks; this network has none")
+        for name in REPEATED_BLOCKS:
+            setattr(network, name, torch.nn.ModuleList(
+                AttentionBackendBlock(block, speedups.attention) for block in getattr(network, name)))
     if speedups.channels_last:
         network = network.to(memory_format=torch.channels_last)
     if speedups.compile == "off":
         return network
     if speedups.compile_cache_dir:
+        # Set, not defaulted: torch writes its default into this variable the first time it
+        # looks, and an image may preset it; the parameter is the operator's explicit choice.
         import os
-        os.environ.setdefault("TORCHINDUCTOR_CACHE_DIR", speedups.compile_cache_dir)
+        os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.abspath(speedups.compile_cache_dir)
     import torch._inductor.config as inductor
     inductor.fx_graph_cache = True  # compiled kernels survive a restart (keyed by shapes)
     if speedups.compile_scope == "whole" or not repeated_blocks(network):
@@ -226,17 +234,26 @@ def repeated_blocks(network: torch.nn.Module) -> list:
     return [block for name in REPEATED_BLOCKS for block in getattr(network, name, ())]
 
 
-def attention_backend(name: str):
-    """A context manager limiting scaled_dot_product_attention to one backend ("default":
-    no limit). Wrap every call of the network, the compiling one included, since a compiled
-    graph keeps the kernel chosen when it was traced."""
-    import contextlib
-    if name == "default":
-        return contextlib.nullcontext()
-    from torch.nn.attention import SDPBackend, sdpa_kernel
-    backend = {"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
-               "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}[name]
-    return sdpa_kernel(backend)
+def sdpa_backends(name: str) -> list:
+    """The scaled_dot_product_attention backend(s) an `attention` parameter names."""
+    from torch.nn.attention import SDPBackend
+    return [{"flash": SDPBackend.FLASH_ATTENTION, "efficient": SDPBackend.EFFICIENT_ATTENTION,
+             "cudnn": SDPBackend.CUDNN_ATTENTION, "math": SDPBackend.MATH}[name]]
+
+
+class AttentionBackendBlock(torch.nn.Module):
+    """A transformer block whose attention may use one SDPA backend only. The choice sits
+    inside the block's forward, so torch.compile traces it into the block's graph (a
+    context around a compiled call would not reach a graph already traced)."""
+
+    def __init__(self, block: torch.nn.Module, name: str):
+        super().__init__()
+        self.block, self.backends = block, sdpa_backends(name)
+
+    def forward(self, *args, **kwargs):
+        from torch.nn.attention import sdpa_kernel
+        with sdpa_kernel(self.backends):
+            return self.block(*args, **kwargs)
 
 
 def check_attention_backend(model_name: str, name: str, device: str, dtype: torch.dtype,
@@ -246,9 +263,10 @@ def check_attention_backend(model_name: str, name: str, device: str, dtype: torc
     not every request."""
     if name == "default":
         return
+    from torch.nn.attention import sdpa_kernel
     q = torch.zeros(1, 1, 16, head_dim, device=device, dtype=dtype)
     try:
-        with attention_backend(name):
+        with sdpa_kernel(sdpa_backends(name)):
             torch.nn.functional.scaled_dot_product_attention(q, q, q)
     except RuntimeError as error:
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
@@ -263,7 +281,9 @@ E4M3_MAX = 448.0  # the largest finite float8_e4m3fn
 
 
 def check_fp8_supported(model_name: str, device: torch.device) -> None:
-    """ValueError naming the parameter when this torch or device has no FP8 matmul."""
+    """ValueError naming the parameter when this torch or device has no FP8 matmul: probed
+    with one small row-scaled matmul, so an old GPU or a torch without the kernel fails the
+    load, not every request."""
     if not hasattr(torch, "float8_e4m3fn") or not hasattr(torch, "_scaled_mm"):
         raise ValueError(f"{model_name}: parameter 'fp8' needs a torch with float8 matmul "
                          f"(torch._scaled_mm); this is torch {torch.__version__}")
@@ -272,6 +292,12 @@ def check_fp8_supported(model_name: str, device: torch.device) -> None:
         raise ValueError(f"{model_name}: parameter 'fp8' needs a GPU of compute capability 8.9 "
                          f"or newer (Ada, Hopper); {torch.cuda.get_device_name(device)} is "
                          f"{major}.{minor}")
+    try:
+        Float8Linear(torch.nn.Linear(16, 16, device=device))(torch.ones(16, 16, device=device))
+    except (RuntimeError, NotImplementedError) as error:
+        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
+        raise ValueError(f"{model_name}: parameter 'fp8': torch {torch.__version__} cannot run "
+                         f"a float8 matmul on {device}: {first}") from None
 
 
 class Float8Linear(torch.nn.Module):
@@ -293,9 +319,12 @@ class Float8Linear(torch.nn.Module):
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         rows = x.reshape(-1, self.in_features)
         scale = rows.abs().amax(dim=1, keepdim=True).float().clamp(min=1e-12) / E4M3_MAX
-        quantized = (rows.float() / scale).to(torch.float8_e4m3fn)
+        # The clamp guards the cast: float8_e4m3fn has no infinity, out of range becomes NaN.
+        quantized = (rows.float() / scale).clamp(-E4M3_MAX, E4M3_MAX).to(torch.float8_e4m3fn)
+        # CUDA's row-wise scaled matmul writes bfloat16 only (a float32 model casts back).
+        out_dtype = torch.bfloat16 if x.is_cuda else x.dtype
         out = torch._scaled_mm(quantized, self.weight_fp8.t(), scale_a=scale,
-                               scale_b=self.weight_scale, out_dtype=x.dtype)
+                               scale_b=self.weight_scale, out_dtype=out_dtype).to(x.dtype)
         if self.bias is not None:
             out = out + self.bias
         return out.reshape(*x.shape[:-1], self.out_features)

@@ -66,8 +66,8 @@ class TritonPythonModel:
         speedups = utils.speedups_from(MODEL_NAME, parameters, model_args.gpu)
         weights_dir, variant = parameters.get("weights_dir", ""), parameters.get("variant", "schnell")
         config = fp.config_for(weights_dir, variant)
-        self.attention = speedups.attention  # checked before the weights take minutes to load
-        utils.check_attention_backend(MODEL_NAME, self.attention, self.device, self.dtype,
+        # Checked before the weights take minutes to load.
+        utils.check_attention_backend(MODEL_NAME, speedups.attention, self.device, self.dtype,
                                       config.transformer.hidden_size // config.transformer.num_heads)
         network = fp.load_transformer(weights_dir, variant, self.dtype, self.device)
         c = network.config
@@ -109,11 +109,10 @@ class TritonPythonModel:
                 img_ids, txt_ids, guidance=None) -> torch.Tensor:
         """The compute core on batched tensors; returns noise_pred (B, L, C) fp32."""
         d = self.dtype
-        with utils.attention_backend(self.attention):
-            velocity = self.model(
-                img=hidden_states.to(d), img_ids=img_ids, txt=encoder_hidden_states.to(d),
-                txt_ids=txt_ids, timesteps=timestep[:, 0].to(d), y=pooled_projections.to(d),
-                guidance=guidance[:, 0].to(d) if guidance is not None else None)
+        velocity = self.model(
+            img=hidden_states.to(d), img_ids=img_ids, txt=encoder_hidden_states.to(d),
+            txt_ids=txt_ids, timesteps=timestep[:, 0].to(d), y=pooled_projections.to(d),
+            guidance=guidance[:, 0].to(d) if guidance is not None else None)
         return velocity.float()
 
     def read_request(self, request) -> dict:
