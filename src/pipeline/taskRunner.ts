@@ -103,9 +103,13 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
    * own outputs meanwhile. `changes`: what the check saw, for the secret scan.
    */
   const checkScope = async (task: TaskSpec): Promise<ScopeOutcome> => {
-    // The outputs allowed are read when the check runs (in the queue), not when it is queued.
+    // The outputs allowed are read when the check runs (in the queue), not when it is queued,
+    // and again once git has read the workspace: a task started meanwhile may have written.
     const allowedNow = (): string[] => [...new Set([task.id, ...inFlight, ...leftInPlace])].flatMap((id) => specs.get(id)?.outputs ?? []);
-    const { changes, violation } = await deps.commitQueue.run(() => deps.scopeGuard.check(allowedNow()));
+    const { changes, violation } = await deps.commitQueue.run(() => {
+      const atStart = allowedNow();
+      return deps.scopeGuard.check(() => [...new Set([...atStart, ...allowedNow()])]);
+    });
     if (!violation) return { changes };
     violations.set(task.id, violation);
     return { changes, failed: { state: 'failed', reason: `changes outside the task's scope: ${describeViolation(violation)}` } };

@@ -12,7 +12,8 @@ import type { AgentDefinition, TaskGraph, TaskSpec } from '../../src/config/type
 import type { RunEvent } from '../../src/events/types.js';
 import { createTaskRunner } from '../../src/pipeline/taskRunner.js';
 import type { TaskContext, TaskOutcome } from '../../src/scheduler/index.js';
-import { CommitQueue, prepareWorkspace, ScopeGuard } from '../../src/workspace/index.js';
+import { compileGlob } from '../../src/util/glob.js';
+import { CommitQueue, listChangedPaths, prepareWorkspace, ScopeGuard } from '../../src/workspace/index.js';
 import { git, isolateGitEnvironment, tempDir, writeTree } from '../workspace/gitSandbox.js';
 
 /** A promise and the function that settles it. */
@@ -46,6 +47,28 @@ interface Script {
   /** Ends the session; opened at once when absent. */
   gate?: Promise<void>;
   reason: SessionEndReason;
+  /** Called once the session has written its output. */
+  wrote?: () => void;
+}
+
+/**
+ * The real guard's rule on a workspace read only once `read` opens, the way `git status`
+ * under load reads it a while after the check began: the allowed outputs are asked for
+ * after that. Only the two methods the task runner calls.
+ */
+function slowGuard(dir: string, read: Promise<void>, began: () => void): ScopeGuard {
+  const guard: Pick<ScopeGuard, 'check' | 'committed'> = {
+    committed: () => undefined,
+    check: async (allowedOutputs) => {
+      began();
+      await read;
+      const changes = await listChangedPaths(dir);
+      const allowed = allowedOutputs().map(compileGlob);
+      const outOfScope = changes.filter((change) => !allowed.some((matches) => matches(change.path)));
+      return outOfScope.length > 0 ? { changes, violation: { outOfScope } } : { changes };
+    },
+  };
+  return guard as ScopeGuard;
 }
 
 const usage = { inputTokens: 1, outputTokens: 1, cacheCreationInputTokens: 0, cacheReadInputTokens: 0 };
@@ -74,7 +97,7 @@ describe("the scope check and the outputs of other tasks' unfinished work", () =
     await prepareWorkspace({ dir, contextSourceDir: source, contextFiles: ['ctx.md'], graphName: 'race', runId: 'run-1' });
   });
 
-  async function runner(ids: string[], scripts: Map<string, Script>, queue: CommitQueue) {
+  async function runner(ids: string[], scripts: Map<string, Script>, queue: CommitQueue, scopeGuard?: ScopeGuard) {
     const tasks = ids.map(task);
     const graph: TaskGraph = {
       version: 1,
@@ -97,6 +120,7 @@ describe("the scope check and the outputs of other tasks' unfinished work", () =
         run: async (): Promise<SessionOutcome> => {
           const script = scripts.get(options.task.id) as Script;
           writeTree(dir, { [`out/${options.task.id}.txt`]: `${options.task.id}\n` });
+          script.wrote?.();
           await script.gate;
           return { reason: script.reason, message: script.reason, turns: 1, usage };
         },
@@ -116,7 +140,7 @@ describe("the scope check and the outputs of other tasks' unfinished work", () =
       python: 'python3',
       env: {},
       commitQueue: queue,
-      scopeGuard: await ScopeGuard.open(dir),
+      scopeGuard: scopeGuard ?? (await ScopeGuard.open(dir)),
       taskCommits: new Map(),
       histories: new Map(),
       force: false,
@@ -161,6 +185,31 @@ describe("the scope check and the outputs of other tasks' unfinished work", () =
     expect(f.state === 'failed' ? f.reason : '').not.toMatch(/outside the task's scope/);
     expect(existsSync(path.join(dir, 'out/F.txt'))).toBe(false); // set aside after all
     expect(git(dir, 'log', '-1', '--format=%s')).toMatch(/^A: /);
+  });
+
+  it('allows the outputs of a task that started while the check was reading the workspace', async () => {
+    const checkBegan = gate();
+    const readWorkspace = gate();
+    const lateWrote = gate();
+    const finishLate = gate();
+    const { start } = await runner(
+      ['E', 'L'],
+      new Map<string, Script>([
+        ['E', { reason: 'end_turn' }],
+        ['L', { gate: finishLate.opened, reason: 'end_turn', wrote: lateWrote.open }],
+      ]),
+      new CommitQueue(dir),
+      slowGuard(dir, readWorkspace.opened, checkBegan.open),
+    );
+    const early = start('E');
+    await checkBegan.opened; // E's check has begun and not yet read the workspace
+    const late = start('L');
+    await lateWrote.opened; // L is in flight and has written out/L.txt
+    readWorkspace.open();
+    expect(await early).toEqual({ state: 'succeeded' });
+    finishLate.open();
+    expect(await late).toEqual({ state: 'succeeded' });
+    expect(git(dir, 'log', '-2', '--format=%s')).toMatch(/^L: L\nE: E\n$/);
   });
 
   it("keeps an interrupted task's outputs, left in place for --resume, allowed for the rest of the run", async () => {
