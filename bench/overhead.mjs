@@ -162,8 +162,17 @@ async function runOnce(project, scratch, concurrency, label) {
       for (const s of Object.values(summary.tasks)) counts[s] = (counts[s] ?? 0) + 1;
       return counts;
     };
+    // Why tasks failed, so a failed benchmark run can be told from noise.
+    const failures = [];
+    if (cold.status !== 'succeeded') {
+      for (const line of readFileSync(path.join(cold.runDir, 'events.ndjson'), 'utf8').split('\n')) {
+        const event = line ? JSON.parse(line) : undefined;
+        if (event?.type === 'task:state' && event.state === 'failed') failures.push(`${event.task}: ${event.reason}`);
+      }
+    }
     return {
       concurrency,
+      failures,
       coldMs,
       warmMs,
       gitProcesses: countGit ? countGitProcesses(traceFile) : undefined,
@@ -259,7 +268,7 @@ try {
   const failed = runs.filter((r) => r.coldStatus !== 'succeeded' || r.commits !== taskCount);
   if (failed.length > 0) {
     console.error(
-      `not every task succeeded and committed: ${JSON.stringify(failed.map((r) => ({ c: r.concurrency, status: r.coldStatus, commits: r.commits })))}`,
+      `not every task succeeded and committed: ${JSON.stringify(failed.map((r) => ({ c: r.concurrency, status: r.coldStatus, commits: r.commits, failures: r.failures })))}`,
     );
     process.exitCode = 1;
   }
