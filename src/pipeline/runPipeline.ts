@@ -50,8 +50,9 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
       taskCommits,
       now,
     });
-    const runTask = await startTaskRunner(options, { graph, agents, workspaceDir, runId, runDir, provider, env, resume, taskCommits, scope, events, now });
-    const result = await executeRun(options, { runId, runDir, graph, concurrency, scope, now }, events, runTask);
+    const runner = await startTaskRunner(options, { graph, agents, workspaceDir, runId, runDir, provider, env, resume, taskCommits, scope, events, now });
+    const result = await executeRun(options, { runId, runDir, graph, concurrency, scope, now }, events, runner.runTask);
+    await runner.commitQueue.maintainAfterCommits();
     return {
       runId,
       status: result.status,

@@ -27,9 +27,16 @@ export interface TaskRunnerSetting {
   now: () => Date;
 }
 
-export async function startTaskRunner(options: RunOptions, run: TaskRunnerSetting): Promise<ReturnType<typeof createTaskRunner>> {
+export interface StartedTaskRunner {
+  runTask: ReturnType<typeof createTaskRunner>;
+  /** The run's commit queue, for git's upkeep once the run is over (its commits skip it). */
+  commitQueue: CommitQueue;
+}
+
+export async function startTaskRunner(options: RunOptions, run: TaskRunnerSetting): Promise<StartedTaskRunner> {
   const { graph, agents, workspaceDir, runId, runDir, provider, env, resume, taskCommits, scope, events, now } = run;
-  return createTaskRunner({
+  const commitQueue = new CommitQueue(workspaceDir);
+  const runTask = createTaskRunner({
     graph,
     agents,
     workspaceDir,
@@ -39,7 +46,7 @@ export async function startTaskRunner(options: RunOptions, run: TaskRunnerSettin
     cliModel: options.model,
     python: resolvePython(env, options.projectRoot ?? process.cwd()),
     env,
-    commitQueue: new CommitQueue(workspaceDir),
+    commitQueue,
     scopeGuard: await ScopeGuard.open(workspaceDir),
     editedOnResume: new Set(resume.editedLeftovers.map((e) => e.task)),
     taskCommits,
@@ -52,4 +59,5 @@ export async function startTaskRunner(options: RunOptions, run: TaskRunnerSettin
     now,
     stopBeforeTurn: (task) => events.budget.stopReason(task),
   });
+  return { runTask, commitQueue };
 }

@@ -14,6 +14,7 @@ import {
   outputsFingerprint,
   setAsideChanges,
   setAsideOutputs,
+  type ChangedPath,
   type CommitQueue,
   type ScopeGuard,
   type ScopeViolation,
@@ -65,6 +66,12 @@ export interface TaskRunnerDeps {
   stopBeforeTurn?: (task: string) => string | undefined;
 }
 
+/** A scope check's verdict: `failed` when the task changed what it must not; the changes it saw either way. */
+export interface ScopeOutcome {
+  failed?: TaskOutcome;
+  changes: readonly ChangedPath[];
+}
+
 /** "200 ms", "1.5 s", "30 s": a wait under a second must not read as "0 s". */
 export function formatWait(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)} ms`;
@@ -91,14 +98,21 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
   };
   const violations = new Map<string, ScopeViolation>();
 
-  /** Out-of-scope changes fail the task. Tasks running alongside may write their own outputs meanwhile. */
-  const checkScope = async (task: TaskSpec): Promise<TaskOutcome | undefined> => {
-    // The outputs allowed are read when the check runs (in the queue), not when it is queued.
+  /**
+   * Out-of-scope changes fail the task (`failed`). Tasks running alongside may write their
+   * own outputs meanwhile. `changes`: what the check saw, for the secret scan.
+   */
+  const checkScope = async (task: TaskSpec): Promise<ScopeOutcome> => {
+    // The outputs allowed are read when the check runs (in the queue), not when it is queued,
+    // and again once git has read the workspace: a task started meanwhile may have written.
     const allowedNow = (): string[] => [...new Set([task.id, ...inFlight, ...leftInPlace])].flatMap((id) => specs.get(id)?.outputs ?? []);
-    const violation = await deps.commitQueue.run(() => deps.scopeGuard.check(allowedNow()));
-    if (!violation) return undefined;
+    const { changes, violation } = await deps.commitQueue.run(() => {
+      const atStart = allowedNow();
+      return deps.scopeGuard.check(() => [...new Set([...atStart, ...allowedNow()])]);
+    });
+    if (!violation) return { changes };
     violations.set(task.id, violation);
-    return { state: 'failed', reason: `changes outside the task's scope: ${describeViolation(violation)}` };
+    return { changes, failed: { state: 'failed', reason: `changes outside the task's scope: ${describeViolation(violation)}` } };
   };
 
   const runTask = async (scheduled: SchedulableTask, ctx: TaskContext): Promise<TaskOutcome> => {
@@ -179,8 +193,8 @@ export function createTaskRunner(deps: TaskRunnerDeps): (task: SchedulableTask, 
       outcome = await runTask(scheduled, ctx);
       // A task that failed on its own may still have changed what it must not.
       if (outcome.state === 'failed' && !violations.has(scheduled.id)) {
-        const failedScope = await checkScope(specs.get(scheduled.id) as TaskSpec);
-        if (failedScope) outcome = { state: 'failed', reason: `${outcome.reason}; ${failedScope.state === 'failed' ? failedScope.reason : ''}` };
+        const { failed } = await checkScope(specs.get(scheduled.id) as TaskSpec);
+        if (failed) outcome = { state: 'failed', reason: `${outcome.reason}; ${failed.state === 'failed' ? failed.reason : ''}` };
       }
     } catch (error) {
       outcome = { state: 'failed', reason: (error as Error).message };

@@ -40,6 +40,7 @@ interface IndexKnowledge {
 export class CommitQueue {
   private tail: Promise<unknown> = Promise.resolve();
   private index: IndexKnowledge | undefined;
+  private commits = 0;
 
   constructor(readonly dir: string) {}
 
@@ -57,8 +58,21 @@ export class CommitQueue {
       this.index = undefined; // until this commit has finished and says what it left
       const result = await commitOutputs(this.dir, request, known);
       this.index = result.index;
+      if (result.commit) this.commits += 1;
       return result.commit;
     });
+  }
+
+  /**
+   * Git's own upkeep after commits (`maintenance run --auto`: packs loose objects once past
+   * git's thresholds), which each of the queue's commits skips: a run makes hundreds of
+   * commits in a row, and the check cost a process per commit. Once when the run is over,
+   * if it committed anything; a failure here is git's business, not the run's.
+   */
+  async maintainAfterCommits(): Promise<void> {
+    if (this.commits === 0) return;
+    this.commits = 0;
+    await this.run(() => gitRaw(this.dir, ['maintenance', 'run', '--auto', '--quiet']).catch(() => undefined));
   }
 
   /** Resolves once every queued operation has finished. */
@@ -118,10 +132,13 @@ async function commitOutputs(
   return { commit: { sha, message, files }, index: await knowledgeAfter(dir, clean) };
 }
 
-/** `git commit` with unabbreviated ids; "nothing to commit" (exit 1) comes back as the summary. */
+/**
+ * `git commit` with unabbreviated ids and without git's upkeep check after it (see
+ * maintainAfterCommits); "nothing to commit" (exit 1) comes back as the summary.
+ */
 async function runCommit(dir: string, args: string[]): Promise<string> {
   try {
-    return await gitRaw(dir, ['-c', 'core.abbrev=no', ...args]);
+    return await gitRaw(dir, ['-c', 'core.abbrev=no', '-c', 'maintenance.auto=false', ...args]);
   } catch (error) {
     const text = (error as Error).message;
     if (!NOTHING_TO_COMMIT.test(text)) throw error;

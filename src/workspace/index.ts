@@ -7,4 +7,4 @@ export { agentEmail, CommitQueue, commitShaFromSummary, taskCommitMessage, type 
 export { findTaskCommits, lastCommitForTask, type TaskCommitRecord } from './taskCommits.js';
 export { outputsFingerprint } from './outputsFingerprint.js';
 export { setAsideChanges, setAsideOutputs } from './setAsideOutputs.js';
-export { describeViolation, ScopeGuard, type ScopeViolation } from './scopeGuard.js';
+export { describeViolation, ScopeGuard, type ScopeCheck, type ScopeViolation } from './scopeGuard.js';

@@ -13,6 +13,13 @@ export interface ScopeViolation {
   headMoved?: string;
 }
 
+/** What one scope check found: the workspace's changes, and what of them (or of HEAD) is wrong. */
+export interface ScopeCheck {
+  /** Every changed path the check saw (after HEAD was put back, when it had moved): the task's own changes among them. */
+  changes: ChangedPath[];
+  violation?: ScopeViolation;
+}
+
 export class ScopeGuard {
   private constructor(
     readonly dir: string,
@@ -36,9 +43,13 @@ export class ScopeGuard {
   /**
    * Puts HEAD back where the runner left it (keeping the files of any agent commit in the
    * working tree, where the scope check then finds them), and lists changed paths that
-   * match none of `allowedOutputs`. Run it in the commit queue, so no commit interleaves.
+   * match none of the globs `allowedOutputs()` returns. It is asked once the workspace has
+   * been read: a task that starts while git reads the workspace may already have written
+   * its outputs, and a list taken before would not know it. Run it in the commit queue, so
+   * no commit interleaves. The changes it saw come back too, so the secret scan of the
+   * task's outputs needs no `status` of its own.
    */
-  async check(allowedOutputs: readonly string[]): Promise<ScopeViolation | undefined> {
+  async check(allowedOutputs: () => readonly string[]): Promise<ScopeCheck> {
     // One `status` tells HEAD, its branch and the changes; only when HEAD looks moved are
     // they asked for one by one (and the changes listed again after HEAD is put back).
     const status = await readWorkspaceStatus(this.dir);
@@ -48,12 +59,12 @@ export class ScopeGuard {
       headMoved = await this.restoreHead();
       if (headMoved) changes = await listChangedPaths(this.dir);
     }
-    const allowed = allowedOutputs.map(compileGlob);
+    const allowed = allowedOutputs().map(compileGlob);
     const outOfScope = changes.filter(
       (change) => change.path !== LOCK_FILE_NAME && !this.preexisting.has(change.path) && !allowed.some((matches) => matches(change.path)),
     );
-    if (!headMoved && outOfScope.length === 0) return undefined;
-    return { outOfScope, ...(headMoved ? { headMoved } : {}) };
+    if (!headMoved && outOfScope.length === 0) return { changes };
+    return { changes, violation: { outOfScope, ...(headMoved ? { headMoved } : {}) } };
   }
 
   private async restoreHead(): Promise<string | undefined> {

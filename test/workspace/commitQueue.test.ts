@@ -1,4 +1,4 @@
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
@@ -239,6 +239,24 @@ describe('CommitQueue', () => {
     ).rejects.toThrow('boom');
     writeTree(dir, { 'triton_models/m2/x.py': 'x\n' });
     expect(await queue.commitTask(request(2))).not.toBeNull();
+  });
+
+  it("skips git's upkeep after each commit and runs it once afterwards, only when something was committed", async () => {
+    const maintenanceRuns = async (operation: () => Promise<unknown>): Promise<number> => {
+      const trace = path.join(tempDir('ft-trace-'), 'trace.log');
+      process.env.GIT_TRACE = trace;
+      await operation().finally(() => delete process.env.GIT_TRACE);
+      // No file: no git process at all.
+      return existsSync(trace) ? (readFileSync(trace, 'utf8').match(/trace: built-in: git maintenance/g) ?? []).length : 0;
+    };
+    const queue = new CommitQueue(dir);
+    expect(await maintenanceRuns(() => queue.maintainAfterCommits())).toBe(0);
+    writeTree(dir, { 'triton_models/m1/a.py': 'a\n', 'triton_models/m2/b.py': 'b\n' });
+    const commits = await maintenanceRuns(() => Promise.all([queue.commitTask(request(1)), queue.commitTask(request(2))]));
+    expect(git(dir, 'rev-list', '--count', 'HEAD').trim()).toBe('3');
+    expect(commits).toBe(0);
+    expect(await maintenanceRuns(() => queue.maintainAfterCommits())).toBe(1);
+    expect(await maintenanceRuns(() => queue.maintainAfterCommits())).toBe(0);
   });
 });
 

@@ -4,7 +4,7 @@
 import type { AgentDefinition, TaskSpec } from '../../config/types.js';
 import type { TaskOutcome } from '../../scheduler/index.js';
 import { outputsHoldingSecrets } from '../secretScan.js';
-import type { TaskRunnerDeps } from '../taskRunner.js';
+import type { ScopeOutcome, TaskRunnerDeps } from '../taskRunner.js';
 
 export interface CommitStep {
   task: TaskSpec;
@@ -13,14 +13,14 @@ export interface CommitStep {
   inputHash: string;
   tokens: number;
   /** The scope check of the task runner, which knows the tasks running alongside. */
-  checkScope(task: TaskSpec): Promise<TaskOutcome | undefined>;
+  checkScope(task: TaskSpec): Promise<ScopeOutcome>;
 }
 
 export async function commitTask(deps: TaskRunnerDeps, step: CommitStep): Promise<TaskOutcome> {
   const { task } = step;
-  const outOfScope = await step.checkScope(task);
-  if (outOfScope) return outOfScope;
-  const holdingSecrets = await outputsHoldingSecrets(deps.workspaceDir, task.outputs, deps.env);
+  const scope = await step.checkScope(task);
+  if (scope.failed) return scope.failed;
+  const holdingSecrets = await outputsHoldingSecrets(deps.workspaceDir, task.outputs, scope.changes, deps.env);
   if (holdingSecrets.length > 0) {
     return {
       state: 'failed',
