@@ -55,7 +55,7 @@ class Bench:
             fp.load_tokenizers = lambda _weights_dir: fp.build_tiny_tokenizers()
             self.parameters = {"weights_dir": str(args.weights), "dtype": "bfloat16",
                                "variant": "schnell"}
-            self.sizes = (512, 1024)
+            self.sizes = tuple(int(side) for side in args.sides.split(","))
 
     # --- helpers ---------------------------------------------------------------------
 
@@ -462,8 +462,10 @@ SPEEDUP_OPTIONS = {
     "all + cudnn": dict(ALL, attention="cudnn"),
     "all + fp8": dict(ALL, fp8="e4m3"),
     "all + fp8 + cudnn": dict(ALL, fp8="e4m3", attention="cudnn"),
-    "all + CUDA graphs": {"dit": "reduce-overhead", "vae": ("reduce-overhead", True),
-                          "text": "reduce-overhead"},
+    "all + CUDA graphs": {"dit": "reduce-overhead", "scope": "whole",  # blocks cannot replay graphs
+                          "vae": ("reduce-overhead", True), "text": "reduce-overhead"},
+    "all + max-autotune": dict(ALL, dit="max-autotune-no-cudagraphs"),
+    "all + fp8 + max-autotune": dict(ALL, dit="max-autotune-no-cudagraphs", fp8="e4m3"),
 }
 FULL_SIZE_OPTIONS = ("eager", "all", "all + cudnn", "all + fp8", "all + fp8 + cudnn")  # every size
 DEFAULT_OPTIONS = "eager,compile text encoders,fp8 eager,cudnn attention eager,all,all + cudnn," \
@@ -491,6 +493,7 @@ def main(argv=None) -> int:
                         help="extra model parameters, KEY=VALUE separated by ';', e.g. "
                              "'compile=default;fp8=e4m3;warmup=1024x1024x1' (part deploy)")
     parser.add_argument("--label", default="deployed", help="the utilisation row's label (deploy)")
+    parser.add_argument("--sides", default="512,1024", help="image sides, comma-separated")
     args = parser.parse_args(argv)
     if not args.tiny and args.weights is None:
         parser.error("give --weights DIR (bench/gpu/fake_weights.py writes one) or --tiny")

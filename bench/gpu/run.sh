@@ -54,6 +54,7 @@ case "$part" in
   speedups)
     "$python" "$here/bench_flux.py" --workspace "$ws" --weights "$weights" --out "$out" \
       --part speedups --cache "$scratch/inductor-cache" ${OPTIONS:+--options "$OPTIONS"} \
+      ${SIDES:+--sides "$SIDES"} \
       2>&1 | tee "$out/speedups.log" || status=1
     cat "$out/speedups-table.txt"
     ;;

@@ -99,7 +99,8 @@ def read_input(tensor, name: str, spec: Spec, device: str, finite: bool = False)
 
 # --- opt-in speed-ups (issue 10) -----------------------------------------------------------
 
-COMPILE_MODES = ("off", "default", "max-autotune", "reduce-overhead")
+COMPILE_MODES = ("off", "default", "max-autotune-no-cudagraphs", "max-autotune", "reduce-overhead")
+CUDA_GRAPH_MODES = ("max-autotune", "reduce-overhead")  # torch.compile modes that record CUDA graphs
 COMPILE_SCOPES = ("blocks", "whole")
 FP8_MODES = ("off", "e4m3")
 ATTENTION_BACKENDS = ("default", "flash", "efficient", "cudnn", "math")
@@ -110,8 +111,9 @@ class Speedups:
     """The opt-in parameters of a model's config.pbtxt; all off by default, since each one
     changes the order of floating-point operations (images within about a level, not bits).
 
-    compile            off | default | max-autotune | reduce-overhead (the latter adds CUDA
-                       graphs): torch.compile of the network, on a GPU instance only
+    compile            off | default | max-autotune-no-cudagraphs | max-autotune |
+                       reduce-overhead (the last two add CUDA graphs): torch.compile of the
+                       network, on a GPU instance only
     compile_scope      blocks (default) | whole: "blocks" compiles each block of a network
                        built from repeated blocks (the transformer's 19 + 38) once per class
                        and shape (on an H200: under a minute for all four models, where
@@ -178,11 +180,24 @@ def speedups_from(model_name: str, parameters: dict, gpu: bool) -> Speedups:
             raise ValueError(f"{model_name}: parameter 'warmup': sizes must be positive, "
                              f"got {item!r}")
         sizes.append((height, width, batch))
+    scope = _choice(model_name, parameters, "compile_scope", COMPILE_SCOPES)
+    if "compile_scope" in SPEEDUP_OPTIONS.get(model_name, ()):
+        check_compile_scope(model_name, mode, scope)
     return Speedups(mode if gpu else "off", parameters.get("compile_cache_dir", "").strip(),
-                    flag == "true", tuple(sizes),
-                    compile_scope=_choice(model_name, parameters, "compile_scope", COMPILE_SCOPES),
+                    flag == "true", tuple(sizes), compile_scope=scope,
                     fp8=_choice(model_name, parameters, "fp8", FP8_MODES),
                     attention=_choice(model_name, parameters, "attention", ATTENTION_BACKENDS))
+
+
+def check_compile_scope(model_name: str, mode: str, scope: str) -> None:
+    """ValueError for a CUDA-graph compile mode with the per-block scope: every block of a
+    class replays one graph, whose output buffers the next block's replay overwrites while
+    the residual stream still holds them (measured on an H200: the request fails)."""
+    if scope == "blocks" and mode in CUDA_GRAPH_MODES:
+        raise ValueError(f"{model_name}: parameter 'compile' {mode!r} records CUDA graphs, which "
+                         f"a per-block compile cannot replay (each block would overwrite the "
+                         f"previous block's output); set 'compile_scope' to 'whole', or "
+                         f"'compile' to 'default' or 'max-autotune-no-cudagraphs'")
 
 
 def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str = "model"):
@@ -213,6 +228,7 @@ def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str
     inductor.fx_graph_cache = True  # compiled kernels survive a restart (keyed by shapes)
     if speedups.compile_scope == "whole" or not repeated_blocks(network):
         return torch.compile(network, mode=speedups.compile, dynamic=False)
+    check_compile_scope(model_name, speedups.compile, speedups.compile_scope)
     # One compiled graph per block class and shape, reused by every block of that class
     # (parameters are graph inputs); the few layers around the blocks stay eager. The
     # blocks themselves are wrapped, not changed, so a caller's other copy stays eager.

@@ -49,6 +49,8 @@ def test_speedup_parameters_parse_and_compile_stays_off_on_a_cpu_instance():
     ("dit_transformer", "fp8", "e5m2", r"parameter 'fp8' must be one of off, e4m3; got 'e5m2'"),
     ("dit_transformer", "attention", "fast", r"parameter 'attention' must be one of default, flash"),
     ("dit_transformer", "compile_scope", "layers", r"parameter 'compile_scope' must be one of blocks"),
+    ("dit_transformer", "compile", "reduce-overhead", r"parameter 'compile' 'reduce-overhead' records "
+                                                      r"CUDA graphs, which a per-block compile cannot"),
     ("dit_transformer", "attention", "cudnn", r"parameter 'attention': backend 'cudnn' cannot run "
                                               r"float32 attention of head width 16 on (cpu|cuda:0)")])
 def test_a_bad_speedup_parameter_fails_the_load_naming_it(model, key, value, message):
@@ -165,6 +167,11 @@ def test_compile_scope_blocks_compiles_each_transformer_block_and_whole_the_netw
     whole = fp.load_transformer(tiny_parameters("schnell")["weights_dir"], "schnell")
     utils.apply_speedups(whole, utils.Speedups("default", compile_scope="whole"), "m")
     assert [module for module, _ in compiled] == [whole]
+    with pytest.raises(ValueError, match="records CUDA graphs"):
+        utils.apply_speedups(whole, utils.Speedups("max-autotune"), "dit_transformer")
+    whole_graphs = utils.speedups_from("dit_transformer", {"compile": "max-autotune",
+                                                           "compile_scope": "whole"}, gpu=True)
+    assert (whole_graphs.compile, whole_graphs.compile_scope) == ("max-autotune", "whole")
     compiled.clear()
     vae = fp.load_vae_decoder(tiny_parameters("schnell")["weights_dir"], torch.float32)
     utils.apply_speedups(vae, utils.Speedups("default"), "vae_decoder")  # no blocks: whole
