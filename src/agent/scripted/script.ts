@@ -63,9 +63,10 @@ export async function loadScript(scriptsDir: string, task: string): Promise<Scri
   }
   const file = scriptFileFor(scriptsDir, task);
   // Read at once rather than through the thread pool: a script is a small local file read
-  // once per task, on its first request's path, and on a loaded 2-core VM the four round
-  // trips of an asynchronous readFile took 2-4 ms there against microseconds here. Only a
-  // regular file: a FIFO would block the server (and the run) on the read.
+  // once per task, on its first request's path. An asynchronous readFile is four round
+  // trips (0.2 ms idle against 7 µs for readFileSync on the 2-core VM of docs/benchmarks.md
+  // 3.7, more under load: the first turn's median fell by about 0.5 ms). Only a regular
+  // file: a FIFO would block the server (and the run) on the read.
   let info: Stats;
   try {
     info = statSync(file);
