@@ -1,3 +1,4 @@
+import Anthropic from '@anthropic-ai/sdk';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -62,6 +63,36 @@ describe('createProvider', () => {
       expect(turns[1]?.toolResults[0]).toMatchObject({ content: 'present' });
       expect(provider.server?.requests[0]?.headers.authorization).toBe('***');
       expect((provider.server?.requests[0]?.body as { model: string } | undefined)?.model).toBe('claude-sonnet-5-5');
+    } finally {
+      await provider.close();
+    }
+  });
+  it("sessions of one provider share its client, and every request names its session's task", async () => {
+    const scriptsDir = await makeScripts({
+      T1: [{ tools: [{ Write: { file_path: 'out/one.txt', content: 'one' } }] }, { text: 'one done' }],
+      T2: [{ tools: [{ Write: { file_path: 'out/two.txt', content: 'two' } }] }, { text: 'two done' }],
+    });
+    const workspace = await makeTree();
+    const provider = await createProvider({ kind: 'scripted', env: {}, scriptsDir, goldenDir: scriptsDir, maxRetries: 0 });
+    try {
+      const open = (id: string) =>
+        provider.session({
+          model: 'claude-sonnet-5-5',
+          agent: makeAgent(),
+          task: makeTask({ id, outputs: ['out/**'] }),
+          workspaceDir: workspace,
+          sharedContext: 'ctx',
+          maxTurns: 4,
+        });
+      // Side by side, so the two conversations' requests interleave on the one client.
+      const outcomes = await Promise.all([open('T1').run('go'), open('T2').run('go')]);
+      expect(outcomes.map((o) => o.message)).toEqual(['one done', 'two done']);
+      const tasks = provider.server?.requests.map((r) => r.headers['x-flux-triton-task']).sort();
+      expect(tasks).toEqual(['T1', 'T1', 'T2', 'T2']);
+      expect(await readFile(path.join(workspace, 'out/two.txt'), 'utf8')).toBe('two');
+      // Provider.client(task) still gives a client that tags its requests with the task.
+      const tagged = provider.client('T1');
+      expect(tagged).toBeInstanceOf(Anthropic);
     } finally {
       await provider.close();
     }

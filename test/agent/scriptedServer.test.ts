@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -79,6 +80,12 @@ describe('scripted Messages API server', () => {
     const noScript = await post(`${server.url}/v1/messages`, minimal, { [TASK_HEADER]: 'T9' });
     expect(((await noScript.json()) as { error: { message: string } }).error.message).toBe(
       `No script for task T9: looked for ${path.join(scriptsDir, 'T9.yaml')}.`,
+    );
+    // Scripts are read synchronously: anything but a regular file is refused, never read (a FIFO would block).
+    execFileSync('mkfifo', [path.join(scriptsDir, 'T8.yaml')]);
+    const fifo = await post(`${server.url}/v1/messages`, minimal, { [TASK_HEADER]: 'T8' });
+    expect(((await fifo.json()) as { error: { message: string } }).error.message).toBe(
+      `${path.join(scriptsDir, 'T8.yaml')} is not a regular file; a script is a YAML file.`,
     );
   });
 

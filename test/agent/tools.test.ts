@@ -50,6 +50,27 @@ describe('Write and Edit', () => {
     expect(await readFile(path.join(ctx.workspace.root, 'out/deep/new.py'), 'utf8')).toBe('print(1)\n');
   });
 
+  it('Write creates a new file, replaces an existing one whole, and writes through a link that stays inside', async () => {
+    const ctx = await context({ 'out/keep.txt': 'a long first version\n' });
+    expect(await call(ctx, 'Write', { file_path: 'out/new.txt', content: 'new\n' })).toMatchObject({
+      isError: false,
+      content: expect.stringMatching(/^Created out\/new.txt/),
+    });
+    expect(await call(ctx, 'Write', { file_path: 'out/keep.txt', content: 'short\n' })).toMatchObject({
+      isError: false,
+      content: expect.stringMatching(/^Replaced out\/keep.txt/),
+    });
+    expect(await readFile(path.join(ctx.workspace.root, 'out/keep.txt'), 'utf8')).toBe('short\n');
+    await symlink(path.join(ctx.workspace.root, 'out/keep.txt'), path.join(ctx.workspace.root, 'out/alias.txt'));
+    expect(await call(ctx, 'Write', { file_path: 'out/alias.txt', content: 'via link\n' })).toMatchObject({
+      isError: false,
+      content: expect.stringMatching(/^Replaced/),
+    });
+    expect(await readFile(path.join(ctx.workspace.root, 'out/keep.txt'), 'utf8')).toBe('via link\n');
+    await mkdir(path.join(ctx.workspace.root, 'out/dir'));
+    expect(await call(ctx, 'Write', { file_path: 'out/dir', content: 'x' })).toMatchObject({ isError: true, content: expect.stringMatching(/is a directory/) });
+  });
+
   it('Write outside the outputs is refused, naming the allowed globs', async () => {
     const ctx = await context({}, ['out/**', 'models/*.pbtxt']);
     const result = await call(ctx, 'Write', { file_path: 'src/evil.py', content: 'x' });

@@ -1,6 +1,7 @@
 // Every path a tool touches must resolve inside the workspace. A lexical check catches
 // `..` and absolute paths elsewhere; resolving symlinks (on the deepest part of the path
 // that exists) catches links anywhere along the path that lead outside.
+import type { Stats } from 'node:fs';
 import { lstat, realpath, readlink } from 'node:fs/promises';
 import path from 'node:path';
 import { compileGlob } from '../../util/glob.js';
@@ -17,6 +18,12 @@ export interface ResolvedPath {
   absolute: string;
   /** Relative to the workspace root, with `/` separators; '' for the root itself. */
   relative: string;
+  /**
+   * The deepest part of the path that existed when it was checked (the path itself, or an
+   * ancestor), with its lstat: Write uses it to skip asking the file system again. A hint
+   * only: the opened descriptor is what is trusted.
+   */
+  deepestExisting?: { path: string; stats: Stats } | undefined;
 }
 
 export async function openWorkspace(root: string): Promise<Workspace> {
@@ -48,11 +55,12 @@ export async function resolveInWorkspace(workspace: Workspace, input: string): P
     absolute = path.resolve(workspace.root, given);
     if (!isInside(workspace.root, absolute)) throw outside(input, 'leads outside the workspace (through `..`)');
   }
-  await refuseSymlinkEscape(workspace, absolute, input);
-  return { absolute, relative: toPosix(path.relative(workspace.root, absolute)) };
+  const deepestExisting = await refuseSymlinkEscape(workspace, absolute, input);
+  return { absolute, relative: toPosix(path.relative(workspace.root, absolute)), deepestExisting };
 }
 
-async function refuseSymlinkEscape(workspace: Workspace, absolute: string, input: string): Promise<void> {
+/** Returns the deepest existing part of the path and its lstat (undefined when not even the root exists). */
+async function refuseSymlinkEscape(workspace: Workspace, absolute: string, input: string): Promise<ResolvedPath['deepestExisting']> {
   // Find the deepest existing ancestor (or the path itself) and resolve its symlinks.
   let probe = absolute;
   for (;;) {
@@ -69,10 +77,10 @@ async function refuseSymlinkEscape(workspace: Workspace, absolute: string, input
       if (!isInside(workspace.realRoot, real)) {
         throw outside(input, `goes through a symbolic link that leads outside the workspace (to ${real})`);
       }
-      return;
+      return { path: probe, stats };
     }
     const parent = path.dirname(probe);
-    if (parent === probe) return;
+    if (parent === probe) return undefined;
     probe = parent;
   }
 }
