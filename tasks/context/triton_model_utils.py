@@ -159,8 +159,8 @@ def speedups_from(model_name: str, parameters: dict, gpu: bool) -> Speedups:
     (Inductor's CPU path is not what is served)."""
     for key in ("compile_scope", "fp8", "attention", "channels_last"):
         value = parameters.get(key, "").strip().lower()
-        if value not in ("", "off", "default", "false", "blocks") and \
-                key not in SPEEDUP_OPTIONS.get(model_name, ()):
+        default = str(getattr(Speedups(), key)).lower()  # False -> "false"
+        if value not in ("", default) and key not in SPEEDUP_OPTIONS.get(model_name, ()):
             takers = [m for m, keys in SPEEDUP_OPTIONS.items() if key in keys]
             raise ValueError(f"{model_name}: parameter '{key}' applies to {' and '.join(takers)} "
                              f"only; remove it or set it to its default")
@@ -202,19 +202,16 @@ def check_compile_scope(model_name: str, mode: str, scope: str) -> None:
 
 def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str = "model"):
     """The network to serve: FP8 matmuls, channels-last and/or compiled as `speedups` asks."""
+    has_blocks = bool(repeated_blocks(network))
+    for key, off in (("fp8", "off"), ("attention", "default")):
+        if getattr(speedups, key) != off and not has_blocks:
+            raise ValueError(f"{model_name}: parameter '{key}' applies to a transformer's "
+                             f"blocks; this network has none")
     if speedups.fp8 != "off":
         check_fp8_supported(model_name, next(network.parameters()).device)
-        if not repeated_blocks(network):
-            raise ValueError(f"{model_name}: parameter 'fp8' applies to a transformer's blocks; "
-                             f"this network has none")
         network = to_fp8_linears(network)
     if speedups.attention != "default":
-        if not repeated_blocks(network):
-            raise ValueError(f"{model_name}: parameter 'attention' applies to a transformer's "
-                             f"blocks; this network has none")
-        for name in REPEATED_BLOCKS:
-            setattr(network, name, torch.nn.ModuleList(
-                AttentionBackendBlock(block, speedups.attention) for block in getattr(network, name)))
+        wrap_blocks(network, lambda block: AttentionBackendBlock(block, speedups.attention))
     if speedups.channels_last:
         network = network.to(memory_format=torch.channels_last)
     if speedups.compile == "off":
@@ -226,7 +223,7 @@ def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str
         os.environ["TORCHINDUCTOR_CACHE_DIR"] = os.path.abspath(speedups.compile_cache_dir)
     import torch._inductor.config as inductor
     inductor.fx_graph_cache = True  # compiled kernels survive a restart (keyed by shapes)
-    if speedups.compile_scope == "whole" or not repeated_blocks(network):
+    if speedups.compile_scope == "whole" or not has_blocks:
         return torch.compile(network, mode=speedups.compile, dynamic=False)
     check_compile_scope(model_name, speedups.compile, speedups.compile_scope)
     # One compiled graph per block class and shape, reused by every block of that class
@@ -234,11 +231,7 @@ def apply_speedups(network: torch.nn.Module, speedups: Speedups, model_name: str
     # blocks themselves are wrapped, not changed, so a caller's other copy stays eager.
     import torch._dynamo.config as dynamo
     dynamo.cache_size_limit = max(dynamo.cache_size_limit, 64)  # one entry per served shape
-    for name in REPEATED_BLOCKS:
-        blocks = getattr(network, name, None)
-        if blocks:
-            setattr(network, name, torch.nn.ModuleList(
-                torch.compile(block, mode=speedups.compile, dynamic=False) for block in blocks))
+    wrap_blocks(network, lambda block: torch.compile(block, mode=speedups.compile, dynamic=False))
     return network
 
 
@@ -250,6 +243,20 @@ def repeated_blocks(network: torch.nn.Module) -> list:
     """The transformer's blocks (each list holds blocks of one class and width); [] for a
     network without them (the VAE, the text encoders)."""
     return [block for name in REPEATED_BLOCKS for block in getattr(network, name, ())]
+
+
+def wrap_blocks(network: torch.nn.Module, wrap) -> None:
+    """Replaces each of the transformer's blocks by `wrap(block)`, in new lists, so a caller
+    holding the old lists or the blocks themselves keeps them unchanged."""
+    for name in REPEATED_BLOCKS:
+        blocks = getattr(network, name, None)
+        if blocks:
+            setattr(network, name, torch.nn.ModuleList(wrap(block) for block in blocks))
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message (torch's run to many), else its type's name."""
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
 
 
 def sdpa_backends(name: str) -> list:
@@ -287,10 +294,9 @@ def check_attention_backend(model_name: str, name: str, device: str, dtype: torc
         with sdpa_kernel(sdpa_backends(name)):
             torch.nn.functional.scaled_dot_product_attention(q, q, q)
     except RuntimeError as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         raise ValueError(f"{model_name}: parameter 'attention': backend {name!r} cannot run "
                          f"{str(dtype).replace('torch.', '')} attention of head width "
-                         f"{head_dim} on {device}: {first}") from None
+                         f"{head_dim} on {device}: {first_line(error)}") from None
 
 
 # --- FP8 matmuls (parameter fp8) ----------------------------------------------------------
@@ -313,9 +319,8 @@ def check_fp8_supported(model_name: str, device: torch.device) -> None:
     try:
         Float8Linear(torch.nn.Linear(16, 16, device=device))(torch.ones(16, 16, device=device))
     except (RuntimeError, NotImplementedError) as error:
-        first = (str(error).strip().splitlines() or [type(error).__name__])[0]
         raise ValueError(f"{model_name}: parameter 'fp8': torch {torch.__version__} cannot run "
-                         f"a float8 matmul on {device}: {first}") from None
+                         f"a float8 matmul on {device}: {first_line(error)}") from None
 
 
 class Float8Linear(torch.nn.Module):

@@ -5,6 +5,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { seededRandom } from '../graph/randomDag.js';
 import { makeProject, type Project } from '../pipeline/fixture.js';
 import { commitsPerTask, git, mainJs, readEvents, runDir, startRun, waitFor, writeLatencyPlan, SMALL, type Finished } from '../cli-run/helpers.js';
 import { expectRecordsParse, within } from './helpers.js';
@@ -16,18 +17,6 @@ const KILLS_PER_PROJECT = 4;
 /** A run here takes about 1.5 s; kills land anywhere in it, the start included. */
 const KILL_WINDOW_MS = 1_800;
 const DEADLINE_MS = 30_000;
-
-/** mulberry32: small, seeded, good enough to place kills. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** A run directory with neither state nor any event: resuming it is refused, so start afresh. */
 function latestRunRecordedNothing(project: Project): boolean {
@@ -78,7 +67,7 @@ async function finish(project: Project, latency: string): Promise<Finished> {
 
 describe(`SIGKILL at ${KILLS} seeded random moments (seed ${SEED}), then --resume`, () => {
   const projects = Math.ceil(KILLS / KILLS_PER_PROJECT);
-  const next = random(SEED);
+  const next = seededRandom(SEED);
   for (let p = 0; p < projects; p++) {
     const kills = Math.min(KILLS_PER_PROJECT, KILLS - p * KILLS_PER_PROJECT);
     const moments = Array.from({ length: kills }, () => Math.round(next() * KILL_WINDOW_MS));

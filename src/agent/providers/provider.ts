@@ -12,7 +12,7 @@ import type { TaskSession } from '../types.js';
 import type { FaultPlan } from '../scripted/faults.js';
 import type { LatencyPlan } from '../scripted/latency.js';
 import type { UsagePlan } from '../scripted/promptCache.js';
-import { startScriptedServer, TASK_HEADER, type ScriptedServer } from '../scripted/server.js';
+import { startScriptedServer, TASK_HEADER, type ScriptedServer, type ScriptedServerOptions } from '../scripted/server.js';
 
 export type ProviderKind = 'anthropic' | 'scripted' | 'claude-code';
 
@@ -91,6 +91,11 @@ function sharedClientSession(shared: Anthropic, options: TaskSessionOptions): Ag
   return new AgentSession({ ...options, client: shared, headers: { ...taskHeaders(options.task.id), ...options.headers } });
 }
 
+/** The offline server's settings from the provider's (the scripted and claude-code providers share them). */
+function scriptedServerOptions(opts: ProviderOptions): ScriptedServerOptions {
+  return { scriptsDir: opts.scriptsDir, goldenDir: opts.goldenDir, faults: opts.faults, latency: opts.latency, usage: opts.usage };
+}
+
 export async function createProvider(opts: ProviderOptions): Promise<Provider> {
   const apiKey = opts.env.ANTHROPIC_API_KEY?.trim() || undefined;
   const kind: ProviderKind = opts.kind ?? (apiKey ? 'anthropic' : 'scripted');
@@ -123,13 +128,7 @@ export async function createProvider(opts: ProviderOptions): Promise<Provider> {
 
   if (kind === 'claude-code') return createClaudeCodeProvider(opts);
 
-  const server = await startScriptedServer({
-    scriptsDir: opts.scriptsDir,
-    goldenDir: opts.goldenDir,
-    faults: opts.faults,
-    latency: opts.latency,
-    usage: opts.usage,
-  });
+  const server = await startScriptedServer(scriptedServerOptions(opts));
   const why = opts.kind === 'scripted' ? 'as requested' : 'no ANTHROPIC_API_KEY is set';
   const shared = new Anthropic({
     // Always explicit: with no key the SDK would go looking for credentials elsewhere.
@@ -176,14 +175,7 @@ async function createClaudeCodeProvider(opts: ProviderOptions): Promise<Provider
       close: async () => {},
     };
   }
-  const server = await startScriptedServer({
-    scriptsDir: opts.scriptsDir,
-    goldenDir: opts.goldenDir,
-    faults: opts.faults,
-    latency: opts.latency,
-    usage: opts.usage,
-    claudeCode: true,
-  });
+  const server = await startScriptedServer({ ...scriptedServerOptions(opts), claudeCode: true });
   // Claude Code keeps its sessions (needed to resume one) under its config folder; offline
   // runs use a folder of their own, never the user's ~/.claude.
   const temporary = opts.claudeCodeHome === undefined;

@@ -178,17 +178,21 @@ def test_compile_scope_blocks_compiles_each_transformer_block_and_whole_the_netw
     assert [module for module, _ in compiled] == [vae]
 
 
-def test_fp8_transformer_replaces_the_block_matmuls_and_stays_close_to_full_precision():
-    rng = np.random.default_rng(0)
+def transformer_inputs(batch: int, sigma: float, seed: int) -> dict:
+    """Random dit_transformer inputs for a SIDE x SIDE image of the tiny models."""
+    rng = np.random.default_rng(seed)
     h, w = fp.latent_size(SIDE, SIDE, TINY.vae)
-    tokens, text = (h // 2) * (w // 2), TINY.max_sequence_length
-    c = TINY.transformer
-    inputs = {"hidden_states": rng.standard_normal((2, tokens, c.in_channels), np.float32),
-              "encoder_hidden_states": rng.standard_normal((2, text, c.context_in_dim), np.float32),
-              "pooled_projections": rng.standard_normal((2, c.vec_in_dim), np.float32),
-              "timestep": np.full((2, 1), 0.5, np.float32),
-              "img_ids": np.zeros((2, tokens, 3), np.float32),
-              "txt_ids": np.zeros((2, text, 3), np.float32)}
+    tokens, text, c = (h // 2) * (w // 2), TINY.max_sequence_length, TINY.transformer
+    return {"hidden_states": rng.standard_normal((batch, tokens, c.in_channels), np.float32),
+            "encoder_hidden_states": rng.standard_normal((batch, text, c.context_in_dim), np.float32),
+            "pooled_projections": rng.standard_normal((batch, c.vec_in_dim), np.float32),
+            "timestep": np.full((batch, 1), sigma, np.float32),
+            "img_ids": np.zeros((batch, tokens, 3), np.float32),
+            "txt_ids": np.zeros((batch, text, 3), np.float32)}
+
+
+def test_fp8_transformer_replaces_the_block_matmuls_and_stays_close_to_full_precision():
+    inputs = transformer_inputs(batch=2, sigma=0.5, seed=0)
     plain = load("dit_transformer", dtype="float32")  # one repository at a time, as in a server
     expected = plain.infer("dit_transformer", inputs)["noise_pred"]
     plain.close()
@@ -232,15 +236,7 @@ def test_float8_linear_matches_a_dequantized_matmul():
 
 
 def test_attention_backend_wraps_each_block_and_decodes_the_same_velocity():
-    rng = np.random.default_rng(1)
-    h, w = fp.latent_size(SIDE, SIDE, TINY.vae)
-    tokens, text, c = (h // 2) * (w // 2), TINY.max_sequence_length, TINY.transformer
-    inputs = {"hidden_states": rng.standard_normal((1, tokens, c.in_channels), np.float32),
-              "encoder_hidden_states": rng.standard_normal((1, text, c.context_in_dim), np.float32),
-              "pooled_projections": rng.standard_normal((1, c.vec_in_dim), np.float32),
-              "timestep": np.full((1, 1), 0.25, np.float32),
-              "img_ids": np.zeros((1, tokens, 3), np.float32),
-              "txt_ids": np.zeros((1, text, 3), np.float32)}
+    inputs = transformer_inputs(batch=1, sigma=0.25, seed=1)
     plain = load("dit_transformer")
     expected = plain.infer("dit_transformer", inputs)["noise_pred"]
     plain.close()
