@@ -9,7 +9,10 @@
 // `git status --porcelain` in a scratch repository two ways:
 //   direct: execFile from this process, as src/workspace/git.ts does;
 //   helper: the same execFile in a small long-lived child (a forked Node script with a
-//           32 MB heap), asked over IPC; only the helper is forked for each git process.
+//           32 MB heap), asked over IPC; only the helper is forked for each git process;
+//   pool:   the runner's own gitRaw (dist/workspace/git.js), which writes the command to
+//           a pooled /bin/sh (src/workspace/gitShell.ts, docs/benchmarks.md 3.8). Needs
+//           `npm run build`. Its calls carry the runner's `-c` settings, a few µs more for git.
 // It prints the median wall time of a call and this process's CPU per call (user + sys,
 // children not counted): the main-thread time the call costs the runner.
 import { execFile, execFileSync, fork } from 'node:child_process';
@@ -57,6 +60,9 @@ const viaHelper = () =>
     helper.send({ id, args: gitArgs, cwd: repo });
   });
 
+const { gitRaw } = await import('../dist/workspace/git.js');
+const viaPool = () => gitRaw(repo, gitArgs);
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const held = [];
 try {
@@ -69,6 +75,7 @@ try {
     for (const [way, call] of [
       ['direct', direct],
       ['helper', viaHelper],
+      ['pool', viaPool],
     ]) {
       for (let i = 0; i < 10; i += 1) await call(); // warm-up
       const times = [];

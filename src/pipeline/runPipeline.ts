@@ -14,6 +14,7 @@ import { checkRunRequest } from './runRequest.js';
 import { assertUsableRunDirectories, lockWorkspace, prepareRunWorkspace, readTaskCommits } from './runWorkspace.js';
 import { selectTasks, type RunScope } from './scope.js';
 import { startTaskRunner } from './startTaskRunner.js';
+import { closeGitShells } from '../workspace/index.js';
 
 export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
@@ -66,5 +67,7 @@ export async function runPipeline(options: RunOptions): Promise<RunSummary> {
   } finally {
     await provider.close();
     await workspace.release();
+    // The pooled git shells end with the run, so nothing it started outlives runPipeline.
+    closeGitShells();
   }
 }

@@ -4,6 +4,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { simpleGit, type SimpleGit } from 'simple-git';
+import { type GitOutcome, GitShellNotStarted, runInGitShell } from './gitShell.js';
 
 export const RUNNER_NAME = 'flux-triton';
 export const RUNNER_EMAIL = 'runner@flux-triton.local';
@@ -42,23 +43,33 @@ function runnerConfig(dir: string): string[] {
 const MAX_OUTPUT_BYTES = 1024 * 1024 * 1024;
 
 /**
- * `git <args>` in the workspace, returning stdout. Spawned directly rather than through
- * simple-git, whose task queue and plugins cost about 3 ms of main-thread time per process
- * (two per task commit). Same settings as workspaceGit, and the same outcome rules as
- * simple-git's `raw`: a non-zero exit fails only when git wrote to stderr (the error's
- * message is stdout then stderr); otherwise stdout is the result (`commit` with nothing
- * to commit exits 1 and says so on stdout).
+ * `git <args>` in the workspace, returning stdout. Run by a pooled shell (gitShell.ts:
+ * forking the runner costs more than most git commands do), or spawned directly when no
+ * shell is free, rather than through simple-git, whose task queue and plugins cost about
+ * 3 ms of main-thread time per process. Same settings as workspaceGit, and the same
+ * outcome rules as simple-git's `raw`: a non-zero exit fails only when git wrote to stderr
+ * (the error's message is stdout then stderr); otherwise stdout is the result (`commit`
+ * with nothing to commit exits 1 and says so on stdout).
  */
-export function gitRaw(dir: string, args: string[]): Promise<string> {
-  const config = runnerConfig(dir).flatMap((setting) => ['-c', setting]);
+export async function gitRaw(dir: string, args: string[]): Promise<string> {
+  const argv = [...runnerConfig(dir).flatMap((setting) => ['-c', setting]), ...args];
+  const pooled = runInGitShell(path.resolve(dir), argv);
+  const outcome = pooled
+    ? await pooled.catch((error: unknown) => (error instanceof GitShellNotStarted ? spawnGit(dir, argv) : Promise.reject(error)))
+    : await spawnGit(dir, argv);
+  if (outcome.code === 0 || outcome.stderr.length === 0) return outcome.stdout;
+  throw new Error(`${outcome.stdout}${outcome.stderr}`);
+}
+
+/** `git <argv>` as the runner's own child; rejects only when it cannot be started. */
+function spawnGit(dir: string, argv: string[]): Promise<GitOutcome> {
   return new Promise((resolve, reject) => {
-    execFile('git', [...config, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (error, stdout, stderr) => {
-      if (!error) return resolve(stdout);
+    execFile('git', argv, { cwd: dir, encoding: 'utf8', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (error, stdout, stderr) => {
+      if (!error) return resolve({ code: 0, stdout, stderr });
       const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
       // Not an exit status (git missing, cwd gone, output too large): the spawn itself failed.
       if (typeof code !== 'number') return reject(error);
-      if (stderr.length === 0) return resolve(stdout);
-      reject(new Error(`${stdout}${stderr}`));
+      resolve({ code, stdout, stderr });
     });
   });
 }

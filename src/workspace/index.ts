@@ -1,4 +1,5 @@
 export { LOCK_FILE_NAME, RUNNER_EMAIL, RUNNER_NAME, gitRaw, headSha, workspaceGit } from './git.js';
+export { closeGitShells } from './gitShell.js';
 export { listChangedPaths, type ChangedPath } from './changedPaths.js';
 export { assertCleanWorkspace, DirtyWorkspaceError, listUserChanges } from './userChanges.js';
 export { acquireWorkspaceLock, isProcessAlive, WorkspaceLockedError, type LockOwner, type WorkspaceLock } from './workspaceLock.js';
