@@ -205,12 +205,14 @@ function environmentKey(): string {
 
 /**
  * Runs `git -C <dir> <args>` (dir absolute) in an idle shell of the pool. Undefined when
- * the caller should spawn git itself: every shell busy, the pool switched off, or no
- * POSIX shell (Windows). Shells started under another environment (a secret withheld
+ * the caller should spawn git itself: every shell busy, the pool switched off, no POSIX
+ * shell (Windows), or an argument git could not be given anyway (a NUL in it). Shells started under another environment (a secret withheld
  * since, a variable set) are retired first.
  */
 export function runInGitShell(dir: string, args: readonly string[]): Promise<GitOutcome> | undefined {
   if (process.env[GIT_SHELL_SWITCH] === 'off' || process.platform === 'win32') return undefined;
+  // A NUL cannot be in an argument; spawning directly refuses it with Node's own error.
+  if (dir.includes('\0') || args.some((arg) => arg.includes('\0'))) return undefined;
   const environment = environmentKey();
   for (let i = pool.length - 1; i >= 0; i -= 1) {
     const shell = pool[i] as GitShell;

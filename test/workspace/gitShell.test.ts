@@ -116,6 +116,18 @@ describe('gitRaw through the shell pool', () => {
     expect(shell.nothing).toMatch(/nothing to commit/);
   });
 
+  it('refuses an argument with a NUL as a direct spawn does, without touching a shell', async () => {
+    const { shell, direct } = await both(async () => {
+      await gitRaw(dir, ['status']); // a shell exists when the pool is on
+      return gitRaw(dir, ['status', 'a\0b']).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      );
+    });
+    expect(shell).toBe(direct);
+    expect(shell).toMatch(/null bytes/);
+  });
+
   it('runs calls side by side, each with its own output, and spawns directly past the pool', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `refs/heads/b${i}`);
     const outputs = await Promise.all(names.map((name) => gitRaw(dir, ['check-ref-format', '--normalize', name])));
