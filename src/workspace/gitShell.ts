@@ -28,8 +28,12 @@ export interface GitOutcome {
 /** `off` has every git process spawned by the runner itself (the way before the pool). */
 export const GIT_SHELL_SWITCH = 'FLUX_GIT_SHELL';
 
-/** Shells kept at most: the status, add and commit of a few tasks at once. */
-const POOL_SIZE = 3;
+/**
+ * Shells kept at most, each started when calls first overlap that far. Task commits run
+ * one at a time, but a rerun's cache check asks one `git diff` per task side by side, as
+ * many as the run's concurrency (8 by default); past this, calls spawn git directly.
+ */
+const POOL_SIZE = 8;
 
 /** The shell could not be started, so the command never ran: the caller may spawn git itself. */
 export class GitShellNotStarted extends Error {}
