@@ -57,8 +57,19 @@ export async function gitRaw(dir: string, args: string[]): Promise<string> {
   const outcome = pooled
     ? await pooled.catch((error: unknown) => (error instanceof GitShellNotStarted ? spawnGit(dir, argv) : Promise.reject(error)))
     : await spawnGit(dir, argv);
+  if (outcome.signal) throw new Error(`git ${subcommand(args)} was ended by ${outcome.signal}${outcome.stderr ? `: ${outcome.stderr}` : ''}`);
   if (outcome.code === 0 || outcome.stderr.length === 0) return outcome.stdout;
   throw new Error(`${outcome.stdout}${outcome.stderr}`);
+}
+
+/** The git command `args` run (`commit` of `-c core.abbrev=no commit …`), for messages. */
+function subcommand(args: readonly string[]): string {
+  for (let i = 0; i < args.length; i += 1) {
+    const arg = args[i] as string;
+    if (arg === '-c' || arg === '-C') i += 1;
+    else if (!arg.startsWith('-')) return arg;
+  }
+  return '';
 }
 
 /** `git <argv>` as the runner's own child; rejects only when it cannot be started. */
@@ -67,6 +78,7 @@ function spawnGit(dir: string, argv: string[]): Promise<GitOutcome> {
     execFile('git', argv, { cwd: dir, encoding: 'utf8', maxBuffer: MAX_OUTPUT_BYTES, windowsHide: true }, (error, stdout, stderr) => {
       if (!error) return resolve({ code: 0, stdout, stderr });
       const code = (error as NodeJS.ErrnoException & { code?: unknown }).code;
+      if (error.signal) return resolve({ code: -1, signal: error.signal, stdout, stderr });
       // Not an exit status (git missing, cwd gone, output too large): the spawn itself failed.
       if (typeof code !== 'number') return reject(error);
       resolve({ code, stdout, stderr });

@@ -6,8 +6,8 @@
 // §3.7–3.8). A `/bin/sh` of a megabyte forks for a fraction of that. So each git call is
 // written to an idle shell of a small pool as one command line; the shell runs it with
 // stdin from /dev/null, then prints a marker with a per-shell random nonce and the exit
-// status on stdout and a marker on stderr, which is how the runner knows where the
-// command's output ends. When every shell is busy the caller spawns git itself, as it did
+// status on stdout and a marker after git's stderr, which is how the runner knows where
+// the command's output ends. When every shell is busy the caller spawns git itself, as it did
 // before, so the pool only ever makes a call cheaper and never makes one wait.
 //
 // The shells run in their own process group: a Ctrl-C at the terminal reaches the runner,
@@ -17,10 +17,13 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
+import { constants } from 'node:os';
 
 /** What one git process did. */
 export interface GitOutcome {
   code: number;
+  /** Set when a signal ended git (a shell reports that as a status above 128, with nothing on stderr). */
+  signal?: string;
   stdout: string;
   stderr: string;
 }
@@ -136,6 +139,9 @@ class GitShell {
       if (found && this.pending) this.pending.stderr = found.before;
       this.settle();
     });
+    // The shell's own words must not read as git's stderr: fd 3 keeps the stderr pipe for
+    // git and the markers, and the shell's fd 2 is /dev/null.
+    this.child.stdin.write('exec 3>&2 2>/dev/null\n');
     this.release();
   }
 
@@ -152,7 +158,11 @@ class GitShell {
       this.pending = { resolve, reject };
       this.hold();
       const command = ['git', '-C', dir, ...args].map(shellQuote).join(' ');
-      this.child.stdin.write(`${command} </dev/null; printf '\\000%s:%d\\n' ${this.nonce} "$?"; printf '\\000%s\\n' ${this.nonce} >&2\n`);
+      // In a subshell that execs git, so the shell's report of a signal that ended git
+      // ("Killed", printed where the waited-for command's stderr points) goes to /dev/null.
+      this.child.stdin.write(
+        `( exec ${command} </dev/null 2>&3 ) 2>/dev/null; printf '\\000%s:%d\\n' ${this.nonce} "$?"; printf '\\000%s\\n' ${this.nonce} >&3\n`,
+      );
     });
   }
 
@@ -168,7 +178,11 @@ class GitShell {
     this.pending = undefined;
     this.release();
     const code = Number(pending.stdout.rest.toString('latin1'));
-    pending.resolve({ code, stdout: pending.stdout.before.toString('utf8'), stderr: pending.stderr.toString('utf8') });
+    const outcome: GitOutcome = { code, stdout: pending.stdout.before.toString('utf8'), stderr: pending.stderr.toString('utf8') };
+    // git's own failures exit 1, 128 or (usage) 129 and say why on stderr; a silent status
+    // above 128 is the shell's report of a signal, which a direct spawn sees as such.
+    if (code > 128 && outcome.stderr === '') outcome.signal = signalName(code - 128);
+    pending.resolve(outcome);
   }
 
   private die(error: Error): void {
@@ -191,6 +205,12 @@ class GitShell {
     (this.child.stdout as Socket).unref();
     (this.child.stderr as Socket).unref();
   }
+}
+
+/** `SIGKILL` for 9, as Node names signals; `signal 64` for one it has no name for. */
+function signalName(number: number): string {
+  const found = Object.entries(constants.signals).find(([, value]) => value === number);
+  return found ? found[0] : `signal ${number}`;
 }
 
 const pool: GitShell[] = [];

@@ -116,6 +116,17 @@ describe('gitRaw through the shell pool', () => {
     expect(shell.nothing).toMatch(/nothing to commit/);
   });
 
+  it('fails a call whose git a signal ended, as a direct spawn does', async () => {
+    const { shell, direct } = await both(() =>
+      gitRaw(dir, ['-c', 'alias.die=!kill -KILL $PPID', 'die']).then(
+        () => 'resolved',
+        (e: Error) => e.message,
+      ),
+    );
+    expect(shell).toBe('git die was ended by SIGKILL');
+    expect(direct).toBe(shell);
+  });
+
   it('refuses an argument with a NUL as a direct spawn does, without touching a shell', async () => {
     const { shell, direct } = await both(async () => {
       await gitRaw(dir, ['status']); // a shell exists when the pool is on
