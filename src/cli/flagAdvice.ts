@@ -22,11 +22,28 @@ const ADVICE: Readonly<Record<string, string>> = {
   'run.needs-unbuilt': 'select them too with `--task ID`, or run the whole graph with `flux-triton run`',
   'scripted.faults': 'the file is the one given to `--scripted-faults`',
   'scripted.latency': 'give it with `--scripted-latency MS|FILE`',
+  'prices.unreadable': 'pass one with `--prices FILE`',
+  'budget.unpriced-model': 'the cost limit is the one `--max-cost` set; give a price file with `--prices FILE`, or run without `--max-cost`',
 };
 
 /** The CLI's advice for an error or problem code, if it has any. */
 export function flagAdvice(code: string | undefined): string | undefined {
   return code === undefined ? undefined : ADVICE[code];
+}
+
+/**
+ * The CLI's advice for a run's notice, by its code: the command that continues the run
+ * (a reached spending limit says "resume with a higher limit"; only the CLI knows how).
+ */
+export function noticeAdvice(code: string | undefined, runId: string): string | undefined {
+  switch (code) {
+    case 'budget.cost-reached':
+      return `continue with: flux-triton run --resume ${runId} --max-cost <higher>`;
+    case 'budget.tokens-reached':
+      return `continue with: flux-triton run --resume ${runId} --max-tokens-per-task <higher>`;
+    default:
+      return undefined;
+  }
 }
 
 /** The problem with the CLI's advice appended to its hint. */
