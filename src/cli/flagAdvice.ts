@@ -22,6 +22,10 @@ const ADVICE: Readonly<Record<string, string>> = {
   'run.needs-unbuilt': 'select them too with `--task ID`, or run the whole graph with `flux-triton run`',
   'scripted.faults': 'the file is the one given to `--scripted-faults`',
   'scripted.latency': 'give it with `--scripted-latency MS|FILE`',
+  'import.no-agents': 'pass it with `--agents DIR`, e.g. `--agents .claude/agents`',
+  'import.agent-map-unreadable': 'pass an existing YAML file to `--agent-map FILE`',
+  'tasks-sync.not-imported': 'ticking tasks.md is what `--sync-tasks` asks; or run without `--sync-tasks`',
+  'tasks-sync.source-missing': 'ticking tasks.md is what `--sync-tasks` asks; or run without `--sync-tasks`',
   'prices.unreadable': 'pass one with `--prices FILE`',
   'budget.unpriced-model': 'the cost limit is the one `--max-cost` set; give a price file with `--prices FILE`, or run without `--max-cost`',
 };

@@ -10,8 +10,8 @@ import { runCli } from '../../src/cli/runCli.js';
 import { captureIo } from '../cli/capture.js';
 
 const src = join(import.meta.dirname, '../../src');
-/** Layers free of flags. import/ still names some (--agent-map, --sync-tasks). */
-const LIBRARY_DIRS = ['config', 'graph', 'scheduler', 'workspace', 'report', 'events', 'triton', 'util', 'pipeline', 'agent', 'verify', 'cost'];
+/** Layers free of flags: every one but the CLI. */
+const LIBRARY_DIRS = ['config', 'graph', 'scheduler', 'workspace', 'report', 'events', 'triton', 'util', 'pipeline', 'agent', 'verify', 'cost', 'import'];
 
 function tsFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
