@@ -1,6 +1,7 @@
 // What only the CLI can add to a library error: which flag or command changes the
 // outcome. The library says what is wrong in its own terms and tags the error with a
 // stable code; the CLI looks the code up here. (A library caller has no flags.)
+import { BUDGET_NOTICE } from '../cost/budget.js'; // budget.js alone: no price tables loaded for every command
 import type { Diagnostic } from '../util/diagnostic.js';
 
 const ADVICE: Readonly<Record<string, string>> = {
@@ -41,9 +42,9 @@ export function flagAdvice(code: string | undefined): string | undefined {
  */
 export function noticeAdvice(code: string | undefined, runId: string): string | undefined {
   switch (code) {
-    case 'budget.cost-reached':
+    case BUDGET_NOTICE.cost:
       return `continue with: flux-triton run --resume ${runId} --max-cost <higher>`;
-    case 'budget.tokens-reached':
+    case BUDGET_NOTICE.tokens:
       return `continue with: flux-triton run --resume ${runId} --max-tokens-per-task <higher>`;
     default:
       return undefined;
