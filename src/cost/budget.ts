@@ -1,9 +1,14 @@
-// Spending limits, checked at every turn boundary: `--max-cost USD` for the whole run
-// (resumed spend included) and `--max-tokens-per-task N`. Once a limit is reached no new
+// Spending limits, checked at every turn boundary: a cost limit in USD for the whole run
+// (resumed spend included) and a token limit per task. Once a limit is reached no new
 // turn starts; the session stops before its next request and the task is recorded
-// `interrupted`, so `run --resume` (with a higher limit) continues it.
+// `interrupted`, so resuming the run (with a higher limit) continues it. The messages say
+// so in the library's terms; the notices carry a code (BUDGET_NOTICE) for a caller such
+// as the CLI to add how (its flags).
 import type { RunEvent } from '../events/types.js';
 import type { CostMeter } from './costMeter.js';
+
+/** The codes of the notices a reached limit gives, one per kind of limit. */
+export const BUDGET_NOTICE = { cost: 'budget.cost-reached', tokens: 'budget.tokens-reached' } as const;
 
 export interface BudgetLimits {
   /** USD for the whole run, including what a resumed run already spent. */
@@ -20,8 +25,8 @@ export class BudgetGuard {
   constructor(
     private readonly meter: CostMeter,
     private readonly limits: BudgetLimits,
-    /** The command that continues this run, for the notices. */
-    private readonly resumeCommand: string,
+    /** The run a resume continues, for the notices. */
+    private readonly runId: string,
   ) {}
 
   /** True once a limit stopped a turn from starting: the run then exits 1. */
@@ -48,14 +53,14 @@ export class BudgetGuard {
     const { maxCostUsd } = this.limits;
     const spent = this.meter.runCostUsd;
     if (maxCostUsd === undefined || spent === null || spent < maxCostUsd) return undefined;
-    return `cost budget reached: $${spent.toFixed(4)} spent of --max-cost $${maxCostUsd}`;
+    return `cost budget reached: $${spent.toFixed(4)} spent of the run's cost limit $${maxCostUsd}`;
   }
 
   #taskLimit(task: string): string | undefined {
     const { maxTokensPerTask } = this.limits;
     const tokens = this.meter.taskTokens(task);
     if (maxTokensPerTask === undefined || tokens < maxTokensPerTask) return undefined;
-    return `token budget reached: ${tokens} tokens used of --max-tokens-per-task ${maxTokensPerTask}`;
+    return `token budget reached: ${tokens} tokens used of the per-task token limit ${maxTokensPerTask}`;
   }
 
   /** A notice the first time a cost event takes the run (or a task) over its limit. */
@@ -69,7 +74,8 @@ export class BudgetGuard {
         type: 'run:notice',
         at: event.at,
         level: 'warn',
-        message: `Cost budget reached: $${spent.toFixed(4)} spent of --max-cost $${maxCostUsd}. No new task or turn starts; running sessions stop at their next turn boundary and are recorded interrupted. Continue with: ${this.resumeCommand} --max-cost <higher>`,
+        code: BUDGET_NOTICE.cost,
+        message: `Cost budget reached: $${spent.toFixed(4)} spent of the run's cost limit $${maxCostUsd}. No new task or turn starts; running sessions stop at their next turn boundary and are recorded interrupted. Continue by resuming run ${this.runId} with a higher cost limit.`,
       };
     }
     const tokens = this.meter.taskTokens(event.task);
@@ -80,7 +86,8 @@ export class BudgetGuard {
         at: event.at,
         level: 'warn',
         task: event.task,
-        message: `${event.task}: token budget reached (${tokens} of --max-tokens-per-task ${maxTokensPerTask}); it stops at its next turn boundary. Continue with: ${this.resumeCommand} --max-tokens-per-task <higher>`,
+        code: BUDGET_NOTICE.tokens,
+        message: `${event.task}: token budget reached (${tokens} of the per-task token limit ${maxTokensPerTask}); it stops at its next turn boundary. Continue by resuming run ${this.runId} with a higher per-task token limit.`,
       };
     }
     return undefined;

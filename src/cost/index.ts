@@ -1,4 +1,4 @@
-export { BudgetGuard, type BudgetLimits } from './budget.js';
+export { BUDGET_NOTICE, BudgetGuard, type BudgetLimits } from './budget.js';
 export { CostMeter } from './costMeter.js';
 export { LIST_PRICES, LIST_PRICES_SOURCE } from './listPrices.js';
 export { addCost, PriceBook, turnCost } from './priceBook.js';

@@ -10,7 +10,11 @@ export async function loadPriceFile(file: string): Promise<PriceTable> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UserError(`Cannot read the price file ${file}: ${(error as Error).message}`, 'Pass --prices a readable YAML or JSON file.');
+    throw new UserError(
+      `Cannot read the price file ${file}: ${(error as Error).message}`,
+      'A price file is a readable YAML or JSON file.',
+      'prices.unreadable',
+    );
   }
   let value: unknown;
   try {

@@ -73,6 +73,8 @@ export type RunEvent =
       task?: string;
       /** 'turn-retry': a turn of `task` is retried after a transient failure (counted in the task's retries). */
       kind?: 'turn-retry';
+      /** Stable identifier (e.g. `budget.cost-reached`) a caller can key its own advice on. */
+      code?: string;
     }
   | { type: 'run:end'; at: string; runId: string; status: RunStatus };
 

@@ -1,4 +1,4 @@
-// Checked before a run starts: a --max-cost the runner could not keep is refused.
+// Checked before a run starts: a cost limit the runner could not keep is refused.
 import { resolveModel } from '../agent/index.js';
 import type { AgentDefinition, TaskGraph } from '../config/types.js';
 import type { PriceBook } from '../cost/index.js';
@@ -16,8 +16,9 @@ export function assertBudgetEnforceable(options: RunOptions, graph: TaskGraph, a
   }
   if (unpriced.size > 0) {
     throw new UserError(
-      `--max-cost cannot be enforced: no price for model ${[...unpriced].join(', ')}`,
-      'Give its prices in the graph (defaults.pricing) or with --prices FILE, e.g. `my-model: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 }`.',
+      `the run's cost limit cannot be enforced: no price for model ${[...unpriced].join(', ')}`,
+      'Give its prices in the graph (defaults.pricing) or in a price file, e.g. `my-model: { input: 2, output: 10, cacheWrite: 2.5, cacheRead: 0.1 }`.',
+      'budget.unpriced-model',
     );
   }
 }

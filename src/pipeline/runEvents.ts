@@ -32,7 +32,7 @@ export function wireRunEvents(options: RunOptions, runId: string, runDir: string
   // Every event with usage is followed at once by its price (and, past a limit, a notice),
   // so each subscriber sees a turn and its cost in that order.
   const meter = new CostMeter(prices, resume.state);
-  const budget = new BudgetGuard(meter, { maxCostUsd: options.maxCostUsd, maxTokensPerTask: options.maxTokensPerTask }, `flux-triton run --resume ${runId}`);
+  const budget = new BudgetGuard(meter, { maxCostUsd: options.maxCostUsd, maxTokensPerTask: options.maxTokensPerTask }, runId);
   const emit = (event: RunEvent): void => {
     bus.emit(event);
     const cost = meter.observe(event);

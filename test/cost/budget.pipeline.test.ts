@@ -95,9 +95,9 @@ describe('cost in the state and the reports', () => {
 
   it('refuses --max-cost when a model has no price, before anything runs', async () => {
     const project = makeProject(CHAIN);
-    await expect(runPipeline(options(project, { model: 'claude-made-up-1', maxCostUsd: 5 }))).rejects.toThrow(
-      /--max-cost cannot be enforced: no price for model claude-made-up-1/,
-    );
+    const refusal = runPipeline(options(project, { model: 'claude-made-up-1', maxCostUsd: 5 }));
+    await expect(refusal).rejects.toThrow(/the run's cost limit cannot be enforced: no price for model claude-made-up-1/);
+    await expect(refusal).rejects.toMatchObject({ code: 'budget.unpriced-model' });
   });
 });
 
@@ -110,9 +110,11 @@ describe('--max-cost', () => {
     expect(stopped.tasks).toEqual({ A: 'interrupted', B: 'blocked', C: 'blocked' });
     const state = readJson<RunState>(stopped.runDir, 'state.json');
     expect(state.tasks.A?.turns).toBe(1);
-    expect(state.tasks.A?.reason).toMatch(/cost budget reached: \$\d+\.\d+ spent of --max-cost \$0\.000001/);
+    expect(state.tasks.A?.reason).toMatch(/cost budget reached: \$\d+\.\d+ spent of the run's cost limit \$0\.000001/);
     expect(
-      state.notices.some((n) => n.level === 'warn' && /Cost budget reached/.test(n.message) && n.message.includes(`flux-triton run --resume ${stopped.runId}`)),
+      state.notices.some(
+        (n) => n.level === 'warn' && /Cost budget reached/.test(n.message) && n.message.includes(`resuming run ${stopped.runId} with a higher cost limit`),
+      ),
     ).toBe(true);
     const spent = state.costUsd as number;
     expect(spent).toBeGreaterThan(0.000001);
@@ -170,7 +172,7 @@ describe('--max-tokens-per-task', () => {
     const state = readJson<RunState>(result.runDir, 'state.json');
     for (const id of ['A', 'B']) {
       expect(state.tasks[id]?.turns, id).toBe(1);
-      expect(state.tasks[id]?.reason, id).toMatch(/token budget reached: \d+ tokens used of --max-tokens-per-task 1/);
+      expect(state.tasks[id]?.reason, id).toMatch(/token budget reached: \d+ tokens used of the per-task token limit 1/);
     }
   });
 });

@@ -109,6 +109,26 @@ describe('import spec-kit: bad plans', () => {
     expect(readFileSync(fixed.graphFile, 'utf8')).toMatch(/- id: T001\n(?:.*\n)*?\s+agent: tooling/);
   });
 
+  it('the CLI names the flags: --agents for a folder with no agents, --agent-map for an unreadable map and for guessed agents', async () => {
+    const { dir } = projectWith('loose.md');
+    mkdirSync(join(dir, 'empty'));
+    const io = captureIo(dir);
+    expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'empty'], io)).toBe(2);
+    expect(io.err()).toContain(
+      'empty: error [import.no-agents]: no usable agents to assign the tasks to\n  hint: use the folder of your agents (for Claude Code agents: .claude/agents); pass it with `--agents DIR`, e.g. `--agents .claude/agents`',
+    );
+    const map = captureIo(dir);
+    expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents', '--agent-map', 'no-map.yaml'], map)).toBe(2);
+    expect(map.err()).toContain(
+      'no-map.yaml: error [import.agent-map-unreadable]: cannot read the agent map: ENOENT\n  hint: the agent map is an existing YAML file; pass an existing YAML file to `--agent-map FILE`',
+    );
+    const guessed = captureIo(dir);
+    expect(await runCli(['import', 'spec-kit', 'specs/001-payments/tasks.md', '--agents', 'agents'], guessed)).toBe(0);
+    expect(guessed.out()).toMatch(
+      /Guesses to check \(\d+\):\n(?: {2}.*\n)*? {2}T001: agent \S+ .*\n(?: {2}.*\n)*? {2}hint: set a task's agent with `--agent-map FILE`/,
+    );
+  });
+
   it('never overwrites a graph it did not write, but regenerates its own', async () => {
     const { dir } = projectWith('loose.md');
     const mine = join(dir, 'specs/001-payments/flux-triton/graph.yaml');

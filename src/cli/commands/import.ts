@@ -46,6 +46,8 @@ export default defineCommand({
     if (result.counts.done.length > 0) lines.push(`  ticked in tasks.md, kept as done and left out: ${result.counts.done.join(', ')}`);
     if (result.documents.length > 0) lines.push(`  context: ${result.documents.map((d) => shown(d.source)).join(', ')} (copied beside the graph)`);
     if (result.guesses.length > 0) lines.push('', `Guesses to check (${result.guesses.length}):`, ...result.guesses.map((g) => `  ${g}`));
+    if (result.agentGuessed.length > 0)
+      lines.push(`  hint: set a task's agent with \`--agent-map FILE\` (task id or glob → agent), or edit \`agent:\` in the graph`);
     if (result.notUnderstood.length > 0)
       lines.push('', 'Dependency prose not understood (no need taken from it):', ...result.notUnderstood.map((n) => `  ${n}`));
     const agents = values.agents === agentsOption.default ? '' : ` --agents ${values.agents}`;

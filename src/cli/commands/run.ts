@@ -4,11 +4,13 @@ import { loadFaultPlan, parseLatencyOption } from '../../agent/index.js';
 import { UserError } from '../../errors.js';
 import { TasksSync } from '../../import/index.js';
 import { countStates, describeCounts } from '../../events/index.js';
+import type { RunEvent } from '../../events/types.js';
 import { runPipeline } from '../../pipeline/index.js';
 import { displayPath } from '../../util/displayPath.js';
 import { withholdSecretsFromProcess } from '../../util/secrets.js';
 import { defineCommand } from '../command.js';
 import { EXIT, exitCodeForRun } from '../exitCodes.js';
+import { noticeAdvice } from '../flagAdvice.js';
 import { projectOptions, resolveProjectPaths } from '../commonOptions.js';
 import { parseAmountOption, parseIntegerOption } from '../optionValues.js';
 import { loadPriceFile } from '../../cost/index.js';
@@ -91,6 +93,12 @@ export default defineCommand({
     // (git, python, a tool) inherits them, and redaction still knows them.
     const env = { ...io.env };
     withholdSecretsFromProcess(env);
+    // Notices with a code (a reached spending limit) get the CLI's advice once the run ends.
+    const noticeCodes = new Set<string>();
+    const onEvent = (event: RunEvent): void => {
+      tasksSync?.onEvent(event);
+      if (event.type === 'run:notice' && event.code !== undefined) noticeCodes.add(event.code);
+    };
     try {
       const summary = await runPipeline({
         ...paths,
@@ -112,7 +120,7 @@ export default defineCommand({
         scriptedFaults: values['scripted-faults'] ? await loadFaultPlan(values['scripted-faults']) : undefined,
         env,
         signal: controller.signal,
-        ...(tasksSync ? { onEvent: tasksSync.onEvent } : {}),
+        onEvent,
         progress: { stream: process.stdout, isTTY: Boolean(process.stdout.isTTY) && !values.json, json: values.json },
       });
       // Tasks finished by an earlier run (a resume, or one run without --sync-tasks) are done too.
@@ -129,6 +137,11 @@ export default defineCommand({
             `  reports:   ${displayPath(summary.runDir, io.cwd)}  (flux-triton report ${summary.runId}; open summary.html in a browser)\n` +
             (tasksSync ? `  tasks.md:  ${displayPath(tasksSync.tasksFile, io.cwd)}: ${tasksSync.ticked.length} task(s) ticked\n` : ''),
         );
+      }
+      // On stderr in --json mode too: stdout is the events (which carry the codes).
+      for (const code of noticeCodes) {
+        const advice = noticeAdvice(code, summary.runId);
+        if (advice) io.stderr.write(`hint: ${advice}\n`);
       }
       // A spending limit that paused the run is a failure to finish (1), not a Ctrl-C (130).
       return summary.stoppedByBudget ? EXIT.failed : exitCodeForRun(summary.status);

@@ -1,4 +1,4 @@
-// Which agent runs each task: the `--agent-map` file first (task id or glob → agent, the
+// Which agent runs each task: the agent map file first (task id or glob → agent, the
 // first matching line wins), else the agent whose name and description share the most
 // telling words with the task. Every match made by words is a guess and says so.
 
@@ -29,13 +29,14 @@ export function loadAgentMap(file: string, agents: ReadonlyMap<string, AgentDefi
   try {
     text = readFileSync(file, 'utf8');
   } catch (error) {
-    problems.push(
-      configError(
+    problems.push({
+      ...configError(
         `cannot read the agent map: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`,
         { file },
-        'pass an existing YAML file to --agent-map',
+        'the agent map is an existing YAML file',
       ),
-    );
+      code: 'import.agent-map-unreadable',
+    });
     return map;
   }
   const source = new YamlSource(file, text);

@@ -38,6 +38,8 @@ export interface ImportSpecKitResult {
   problems: ConfigProblem[];
   /** Every guess, one line each, for the user to check. */
   guesses: string[];
+  /** The tasks whose agent was guessed (not taken from the agent map): an agent map can set them. */
+  agentGuessed: string[];
   /** Dependency prose the importer could not read, one line each. */
   notUnderstood: string[];
   counts: { tasks: number; phases: number; done: string[] };
@@ -53,6 +55,7 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
     documents: [],
     problems: [],
     guesses: [],
+    agentGuessed: [],
     notUnderstood: [],
     counts: { tasks: 0, phases: 0, done: [] },
   };
@@ -72,13 +75,14 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   const loadedAgents = loadAgents(options.agentsDir);
   problems.push(...loadedAgents.problems);
   if (loadedAgents.agents.size === 0) {
-    problems.push(
-      configError(
+    problems.push({
+      ...configError(
         'no usable agents to assign the tasks to',
         { file: resolve(options.agentsDir) },
-        'pass the folder of your agents, e.g. `--agents .claude/agents`',
+        'use the folder of your agents (for Claude Code agents: .claude/agents)',
       ),
-    );
+      code: 'import.no-agents',
+    });
     return finish(problems);
   }
   const agentMap: AgentMap | undefined = options.agentMapFile ? loadAgentMap(resolve(options.agentMapFile), loadedAgents.agents, problems) : undefined;
@@ -153,7 +157,7 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
     const comments = [`tasks.md line ${task.line}${task.parallel ? ' [P]' : ''}${task.story ? ` [${task.story}]` : ''}`];
     if (guessedOutputs.has(task.id)) comments.push(`TODO: tasks.md names no file for ${task.id}; replace notes/${task.id}.md with the files it writes`);
     if (choice.how !== 'map')
-      comments.push(`agent guessed (${choice.how === 'words' ? `matched: ${choice.words.join(', ')}` : 'no word matched'}); set it with --agent-map`);
+      comments.push(`agent guessed (${choice.how === 'words' ? `matched: ${choice.words.join(', ')}` : 'no word matched'}); set it here, or in an agent map`);
     return {
       id: task.id,
       title: titleOf(task),
@@ -170,9 +174,12 @@ export function importSpecKit(options: ImportSpecKitOptions): ImportSpecKitResul
   // The guesses, for the report.
   for (const task of pending) {
     const choice = choices.get(task.id) as AgentChoice;
+    if (choice.how !== 'map') result.agentGuessed.push(task.id);
     if (choice.how === 'words') result.guesses.push(`${task.id}: agent ${choice.agent} (shares: ${choice.words.join(', ')})`);
     if (choice.how === 'fallback')
-      result.guesses.push(`${task.id}: agent ${choice.agent} — TODO: no agent's name or description shares a word with the task; set it with --agent-map`);
+      result.guesses.push(
+        `${task.id}: agent ${choice.agent} — TODO: no agent's name or description shares a word with the task; set it in the graph, or in an agent map`,
+      );
     if (guessedOutputs.has(task.id))
       result.guesses.push(`${task.id}: outputs notes/${task.id}.md — TODO: tasks.md names no file for it; edit \`outputs\` in the graph`);
   }

@@ -38,15 +38,17 @@ export class TasksSync {
     const source = existsSync(graph) ? readGraphSource(readFileSync(graph, 'utf8')) : undefined;
     if (source === undefined) {
       throw new UserError(
-        `--sync-tasks: ${graphFile} was not written by \`flux-triton import spec-kit\`, so there is no tasks.md to tick`,
-        'Import the plan first (flux-triton import spec-kit specs/<feature>/tasks.md), or run without --sync-tasks.',
+        `cannot tick tasks.md: ${graphFile} was not written by \`flux-triton import spec-kit\`, so there is no tasks.md to tick`,
+        'Import the plan first (flux-triton import spec-kit specs/<feature>/tasks.md).',
+        'tasks-sync.not-imported',
       );
     }
     const tasksFile = resolve(dirname(graph), source);
     if (!existsSync(tasksFile) || !statSync(tasksFile).isFile()) {
       throw new UserError(
-        `--sync-tasks: the graph was imported from ${tasksFile}, which no longer exists`,
-        'Import the plan again from where tasks.md is now, or run without --sync-tasks.',
+        `cannot tick tasks.md: the graph was imported from ${tasksFile}, which no longer exists`,
+        'Import the plan again from where tasks.md is now.',
+        'tasks-sync.source-missing',
       );
     }
     return new TasksSync(tasksFile);
