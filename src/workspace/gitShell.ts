@@ -34,7 +34,7 @@ export const GIT_SHELL_SWITCH = 'FLUX_GIT_SHELL';
 /**
  * Shells kept at most, each started when calls first overlap that far. Task commits run
  * one at a time, but a rerun's cache check asks one `git diff` per task side by side, as
- * many as the run's concurrency (8 by default); past this, calls spawn git directly.
+ * many as the run's concurrency (at most 8 by default); past this, calls spawn git directly.
  */
 const POOL_SIZE = 8;
 
