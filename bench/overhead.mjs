@@ -2,6 +2,7 @@
 //
 //   npm run build && node bench/overhead.mjs [--tasks 100] [--concurrency 1,8] [--samples 40] [--count-git] [--json]
 //   node bench/overhead.mjs --tasks 1000 --concurrency 8 --samples 10   # the 1,000-task offline run
+//   node --expose-gc bench/overhead.mjs --tasks 1000 --concurrency 8 --samples 4 --heap   # heap vs tasks finished
 //
 // Graph: N independent tasks in one phase, each one scripted turn that writes one file
 // (out/T<i>.txt) and no verify, played by the scripted provider at zero latency. A session
@@ -38,6 +39,14 @@ const samples = Number(arg('samples', '40'));
 const json = process.argv.includes('--json');
 // Git processes of the cold run by subcommand (GIT_TRACE to a file): costs a little time, so off by default.
 const countGit = process.argv.includes('--count-git');
+// The heap after a full GC at every tenth of the cold run's commits: whether what the run
+// keeps (events, transcripts, state) grows with the tasks already finished. Needs
+// `node --expose-gc`; the collections cost time, so off by default and not for ratios.
+const heapTrack = process.argv.includes('--heap');
+if (heapTrack && typeof globalThis.gc !== 'function') {
+  console.error('--heap needs node --expose-gc bench/overhead.mjs …');
+  process.exit(2);
+}
 
 const { runPipeline } = await import('../dist/pipeline/index.js');
 const { startScriptedServer } = await import('../dist/agent/scripted/server.js');
@@ -139,6 +148,16 @@ async function runOnce(project, scratch, concurrency, label) {
     scriptedLatency: { defaultMs: 0, jitterMs: 0, seed: 1 },
     env: { ...process.env, ANTHROPIC_API_KEY: '' },
   };
+  const heap = [];
+  if (heapTrack) {
+    let committed = 0;
+    const every = Math.max(1, Math.floor(taskCount / 10));
+    options.onEvent = (event) => {
+      if (event.type !== 'task:commit' || ++committed % every !== 0) return;
+      globalThis.gc();
+      heap.push({ committed, heapMb: process.memoryUsage().heapUsed / 1048576 });
+    };
+  }
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
   try {
@@ -155,6 +174,7 @@ async function runOnce(project, scratch, concurrency, label) {
     const coldPeak = peakRss;
     const commits = Number(execFileSync('git', ['-C', workspaceDir, 'rev-list', '--count', '--grep=^Task: ', 'HEAD']).toString().trim());
     const t1 = performance.now();
+    delete options.onEvent;
     const warm = await runPipeline(options);
     const warmMs = performance.now() - t1;
     const states = (summary) => {
@@ -181,6 +201,7 @@ async function runOnce(project, scratch, concurrency, label) {
       warmStates: states(warm),
       commits,
       peakRss: coldPeak,
+      heap,
     };
   } finally {
     clearInterval(sampler);
@@ -262,6 +283,16 @@ try {
         : '';
       console.log(
         `| ${r.concurrency} | ${(r.coldMs / 1000).toFixed(2)} | ${ms(perTask)} | ${(perTask / floor).toFixed(2)}× | ${r.commits} / ${taskCount} | ${JSON.stringify(r.coldStates)} | ${(r.warmMs / 1000).toFixed(2)} ${JSON.stringify(r.warmStates)} | ${(r.peakRss / 1048576).toFixed(0)} | ${gitPerTask} |`,
+      );
+    }
+  }
+  if (heapTrack && !json) {
+    for (const r of runs) {
+      const [first, last] = [r.heap[0], r.heap.at(-1)];
+      const slope = first && last && last.committed > first.committed ? ((last.heapMb - first.heapMb) * 1024) / (last.committed - first.committed) : 0;
+      console.log(
+        `heap after GC, concurrency ${r.concurrency}: ${r.heap.map((h) => `${h.committed}: ${h.heapMb.toFixed(1)} MB`).join(', ')}; ` +
+          `${slope.toFixed(1)} KB per task finished between the first and last sample`,
       );
     }
   }

@@ -54,6 +54,18 @@ describe('scripted Messages API server', () => {
     expect(text).toContain('"type":"input_json_delta"');
   });
 
+  it("keeps the requests it served only when asked to (a run's provider does not: they would grow with every task)", async () => {
+    const scripts = { T1: [{ text: 'one' }] };
+    const recording = await startServer({ scriptsDir: await makeScripts(scripts) });
+    const quiet = await startServer({ scriptsDir: await makeScripts(scripts), recordRequests: false });
+    for (const server of [recording, quiet]) {
+      const reply = await scriptedClient(server, 'T1').messages.create(minimal);
+      expect(reply.content).toEqual([{ type: 'text', text: 'one', citations: null }]);
+    }
+    expect(recording.requests.map((r) => r.task)).toEqual(['T1']);
+    expect(quiet.requests).toEqual([]);
+  });
+
   it('gives proper error bodies: 404, malformed body naming the field, missing header, missing script', async () => {
     const scriptsDir = await makeScripts({});
     const server = await startServer({ scriptsDir });

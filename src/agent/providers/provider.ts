@@ -93,7 +93,8 @@ function sharedClientSession(shared: Anthropic, options: TaskSessionOptions): Ag
 
 /** The offline server's settings from the provider's (the scripted and claude-code providers share them). */
 function scriptedServerOptions(opts: ProviderOptions): ScriptedServerOptions {
-  return { scriptsDir: opts.scriptsDir, goldenDir: opts.goldenDir, faults: opts.faults, latency: opts.latency, usage: opts.usage };
+  // Not recording requests: nothing in a run reads them, and they would grow with every task.
+  return { scriptsDir: opts.scriptsDir, goldenDir: opts.goldenDir, faults: opts.faults, latency: opts.latency, usage: opts.usage, recordRequests: false };
 }
 
 export async function createProvider(opts: ProviderOptions): Promise<Provider> {

@@ -27,6 +27,12 @@ export interface ScriptedServerOptions {
    * success, so nothing Claude Code sends besides the scripted turns fails.
    */
   claudeCode?: boolean | undefined;
+  /**
+   * Keep every request in `requests` (default true: tests read them). A run's provider
+   * turns it off: at about 17 KB per task (two bodies with the system prompt and tools),
+   * a long offline run would otherwise hold every request it ever served.
+   */
+  recordRequests?: boolean | undefined;
 }
 
 /** The reply to a Claude Code request that is not one of the agent's turns. */
@@ -107,6 +113,9 @@ function countAssistantMessages(body: Record<string, unknown>): number {
 
 export async function startScriptedServer(options: ScriptedServerOptions): Promise<ScriptedServer> {
   const requests: RecordedRequest[] = [];
+  const keep = (record: RecordedRequest): void => {
+    if (options.recordRequests !== false) requests.push(record);
+  };
   const injector = new FaultInjector(options.faults);
   const cache = new PromptCache(options.usage);
   const scripts = new Map<string, Promise<Script>>();
@@ -229,7 +238,7 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         if (options.claudeCode && (!known || req.method !== 'POST')) {
           // Claude Code may look up other endpoints (account, settings, models); an empty
           // success lets it carry on with its defaults.
-          requests.push({ method: req.method ?? 'GET', path, headers: maskHeaders(req), side: true, body: await readBody(req) });
+          keep({ method: req.method ?? 'GET', path, headers: maskHeaders(req), side: true, body: await readBody(req) });
           res.writeHead(200, { 'content-type': 'application/json', 'request-id': requestId });
           res.end('{}');
           return;
@@ -245,12 +254,12 @@ export async function startScriptedServer(options: ScriptedServerOptions): Promi
         try {
           body = JSON.parse(text);
         } catch {
-          requests.push({ method: req.method, path, headers: maskHeaders(req), body: text });
+          keep({ method: req.method, path, headers: maskHeaders(req), body: text });
           throw new HttpError(400, 'The request body is not valid JSON.');
         }
         const task = req.headers[TASK_HEADER];
         const record: RecordedRequest = { method: req.method, path, headers: maskHeaders(req), task: typeof task === 'string' ? task : undefined, body };
-        requests.push(record);
+        keep(record);
         const countTokens = path === '/v1/messages/count_tokens';
         const invalid = validateMessagesRequest(body, { countTokens });
         if (invalid) throw new HttpError(400, invalid);
