@@ -25,7 +25,7 @@ describe('claude-code provider, offline', () => {
       ],
     });
     const workspace = await makeTree({ 'brief.md': '# Brief\nwrite out/result.txt\n' });
-    const provider = await createProvider({ kind: 'claude-code', offline: true, env: process.env, scriptsDir, goldenDir: scriptsDir });
+    const provider = await createProvider({ kind: 'claude-code', offline: true, env: process.env, scriptsDir, goldenDir: scriptsDir, recordRequests: true });
     try {
       expect(provider.describe()).toMatch(/claude-code, offline/);
       expect(() => provider.client('T1')).toThrow(/no Messages API client/);

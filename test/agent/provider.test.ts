@@ -44,7 +44,7 @@ describe('createProvider', () => {
       ],
     });
     const workspace = await makeTree();
-    const provider = await createProvider({ kind: 'scripted', env: {}, scriptsDir, goldenDir: golden, maxRetries: 0 });
+    const provider = await createProvider({ kind: 'scripted', env: {}, scriptsDir, goldenDir: golden, maxRetries: 0, recordRequests: true });
     try {
       const turns: TurnRecord[] = [];
       const session = new AgentSession({
@@ -67,13 +67,24 @@ describe('createProvider', () => {
       await provider.close();
     }
   });
+  it('keeps no request log unless asked: a long run would hold every request it served', async () => {
+    const scriptsDir = await makeScripts({ T1: [{ text: 'done' }] });
+    const provider = await createProvider({ kind: 'scripted', env: {}, scriptsDir, goldenDir: scriptsDir, maxRetries: 0 });
+    try {
+      const reply = await provider.client('T1').messages.create({ model: 'claude-sonnet-5-5', max_tokens: 100, messages: [{ role: 'user', content: 'go' }] });
+      expect(reply.content).toMatchObject([{ type: 'text', text: 'done' }]);
+      expect(provider.server?.requests).toEqual([]);
+    } finally {
+      await provider.close();
+    }
+  });
   it("sessions of one provider share its client, and every request names its session's task", async () => {
     const scriptsDir = await makeScripts({
       T1: [{ tools: [{ Write: { file_path: 'out/one.txt', content: 'one' } }] }, { text: 'one done' }],
       T2: [{ tools: [{ Write: { file_path: 'out/two.txt', content: 'two' } }] }, { text: 'two done' }],
     });
     const workspace = await makeTree();
-    const provider = await createProvider({ kind: 'scripted', env: {}, scriptsDir, goldenDir: scriptsDir, maxRetries: 0 });
+    const provider = await createProvider({ kind: 'scripted', env: {}, scriptsDir, goldenDir: scriptsDir, maxRetries: 0, recordRequests: true });
     try {
       const open = (id: string) =>
         provider.session({

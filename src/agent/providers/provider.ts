@@ -50,6 +50,11 @@ export interface ProviderOptions {
   claudeCodeHome?: string | undefined;
   /** claude-code: a Claude Code executable other than the one the Agent SDK ships. */
   claudeCodeExecutable?: string | undefined;
+  /**
+   * Keep every request the offline server served in `server.requests` (tests read them).
+   * Off by default: about 17 KB per task, for as long as the provider lives.
+   */
+  recordRequests?: boolean | undefined;
 }
 
 export interface Provider {
@@ -93,8 +98,14 @@ function sharedClientSession(shared: Anthropic, options: TaskSessionOptions): Ag
 
 /** The offline server's settings from the provider's (the scripted and claude-code providers share them). */
 function scriptedServerOptions(opts: ProviderOptions): ScriptedServerOptions {
-  // Not recording requests: nothing in a run reads them, and they would grow with every task.
-  return { scriptsDir: opts.scriptsDir, goldenDir: opts.goldenDir, faults: opts.faults, latency: opts.latency, usage: opts.usage, recordRequests: false };
+  return {
+    scriptsDir: opts.scriptsDir,
+    goldenDir: opts.goldenDir,
+    faults: opts.faults,
+    latency: opts.latency,
+    usage: opts.usage,
+    recordRequests: opts.recordRequests ?? false,
+  };
 }
 
 export async function createProvider(opts: ProviderOptions): Promise<Provider> {
