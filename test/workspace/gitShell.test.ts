@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -189,6 +189,21 @@ describe('gitRaw through the shell pool', () => {
     }
   });
 
+  it.runIf(process.platform === 'linux')('ends its shells when the runner is killed outright (SIGKILL): their input closes', async () => {
+    const script = `import { gitRaw } from ${JSON.stringify(path.join(REPO, 'dist/workspace/git.js'))};
+      import { gitShellPids } from ${JSON.stringify(path.join(REPO, 'dist/workspace/gitShell.js'))};
+      await gitRaw(${JSON.stringify(dir)}, ['status']);
+      process.stdout.write(gitShellPids().join(',') + '\\n');
+      setInterval(() => undefined, 1000);`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const line = await new Promise<string>((resolve) => child.stdout.once('data', (chunk: Buffer) => resolve(chunk.toString())));
+    const pids = line.trim().split(',').map(Number);
+    expect(pids.length).toBeGreaterThan(0);
+    expect(pids.every(isAlive)).toBe(true);
+    child.kill('SIGKILL');
+    await waitFor(() => !pids.some(isAlive));
+  });
+
   it('does not keep a process alive once its work is done', () => {
     const script = `import { gitRaw } from ${JSON.stringify(path.join(REPO, 'dist/workspace/git.js'))};
       process.stdout.write(await gitRaw(${JSON.stringify(dir)}, ['rev-parse', '--is-inside-work-tree']));`;
@@ -197,6 +212,15 @@ describe('gitRaw through the shell pool', () => {
     expect(out).toBe('true\n');
   });
 });
+
+/** Whether a process with this id still runs (a zombie counts as gone: it runs nothing). */
+function isAlive(pid: number): boolean {
+  try {
+    return !/^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
 
 async function waitFor(condition: () => boolean): Promise<void> {
   for (let i = 0; i < 200 && !condition(); i += 1) await new Promise((resolve) => setTimeout(resolve, 10));
